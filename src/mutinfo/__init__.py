@@ -1,0 +1,44 @@
+"""mutinfo: mutual information you can see, trust and use.
+
+The flat public API. Every information quantity takes ``base`` (2 = bits by default) and
+returns an :class:`Information` (a float that states its unit, estimator and sample size).
+"""
+
+from __future__ import annotations
+
+from mutinfo._information import Information
+from mutinfo._warnings import (
+    ConstantInputWarning,
+    EstimatorCapWarning,
+    MutinfoWarning,
+    SmallSampleWarning,
+    TiesWarning,
+    UndersampledWarning,
+)
+from mutinfo.estimators.registry import available_methods
+from mutinfo.measures import (
+    conditional_entropy,
+    conditional_mutual_info,
+    entropy,
+    joint_entropy,
+    mutual_info,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConstantInputWarning",
+    "EstimatorCapWarning",
+    "Information",
+    "MutinfoWarning",
+    "SmallSampleWarning",
+    "TiesWarning",
+    "UndersampledWarning",
+    "__version__",
+    "available_methods",
+    "conditional_entropy",
+    "conditional_mutual_info",
+    "entropy",
+    "joint_entropy",
+    "mutual_info",
+]

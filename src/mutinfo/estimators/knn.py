@@ -1,0 +1,9 @@
+"""k-nearest-neighbour estimators (Kozachenko-Leonenko, KSG, Frenzel-Pompe, mixed). Nats.
+
+STUB: being built.
+"""
+
+from mutinfo.estimators._method import Method
+
+#: Methods this module registers (name -> Method); merged by the registry.
+METHODS: dict[str, Method] = {}
