@@ -7,6 +7,7 @@ returns an :class:`Information` (a float that states its unit, estimator and sam
 from __future__ import annotations
 
 from mutinfo._information import Information
+from mutinfo._results import ConfidenceInterval, IndependenceResult
 from mutinfo._warnings import (
     ConstantInputWarning,
     EstimatorCapWarning,
@@ -16,6 +17,7 @@ from mutinfo._warnings import (
     UndersampledWarning,
 )
 from mutinfo.estimators.registry import available_methods
+from mutinfo.inference import fdr, independence_test
 from mutinfo.measures import (
     conditional_entropy,
     conditional_mutual_info,
@@ -27,8 +29,10 @@ from mutinfo.measures import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConfidenceInterval",
     "ConstantInputWarning",
     "EstimatorCapWarning",
+    "IndependenceResult",
     "Information",
     "MutinfoWarning",
     "SmallSampleWarning",
@@ -39,6 +43,8 @@ __all__ = [
     "conditional_entropy",
     "conditional_mutual_info",
     "entropy",
+    "fdr",
+    "independence_test",
     "joint_entropy",
     "mutual_info",
 ]
