@@ -1,0 +1,106 @@
+"""Helpers shared by the explorer's route modules.
+
+Every number the explorer shows travels as a *readout* record (:func:`readout`): the value
+with its unit, sample size, estimator and, for estimates, its uncertainty. Route modules
+build responses with these helpers so that all sections speak the same JSON.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import Any
+
+import numpy as np
+
+import mutinfo as mi
+
+__all__ = ["UNIT_BASE", "clean", "mi_with_test", "readout", "snippet"]
+
+#: Every readout is in bits.
+UNIT_BASE = 2
+
+
+def clean(obj: Any) -> Any:
+    """``obj`` with numpy scalars/arrays made plain and non-finite floats made ``None``.
+
+    JSON has no NaN or infinity; a non-finite value is sent as ``null`` and the route says why
+    in a ``note`` field next to it.
+    """
+    if isinstance(obj, dict):
+        return {str(k): clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [clean(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return clean(obj.tolist())
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        value = float(obj)
+        return value if math.isfinite(value) else None
+    return obj
+
+
+def readout(
+    info: mi.Information,
+    *,
+    kind: str = "estimate",
+    p_value: float | None = None,
+    n_resamples: int | None = None,
+    ci: tuple[float, float] | None = None,
+    ci_level: float | None = None,
+    label: str | None = None,
+) -> dict[str, Any]:
+    """The JSON record of one information readout.
+
+    Parameters
+    ----------
+    info : Information
+        The library's result (its unit, n and method are copied).
+    kind : {"estimate", "exact"}
+        "exact" when the number is the quantity itself (plug-in on a given distribution),
+        "estimate" when it is estimated from samples.
+    p_value, n_resamples : optional
+        Permutation test of independence behind the estimate.
+    ci, ci_level : optional
+        Interval for the estimate and its level.
+    label : str, optional
+        What the number is, for the page (defaults to the library's ``quantity``).
+
+    Returns
+    -------
+    dict
+        ``value`` (float, in ``unit``), ``unit`` ("bits"), ``n``, ``method``, ``quantity``,
+        ``kind``, and ``p_value``, ``n_resamples``, ``ci``, ``ci_level`` when given.
+    """
+    record: dict[str, Any] = {
+        "value": float(info),
+        "unit": info.unit,
+        "n": int(info.n),
+        "method": info.method,
+        "quantity": label or info.quantity,
+        "kind": kind,
+    }
+    if p_value is not None:
+        record["p_value"] = float(p_value)
+        record["n_resamples"] = int(n_resamples) if n_resamples is not None else None
+    if ci is not None:
+        record["ci"] = [float(ci[0]), float(ci[1])]
+        record["ci_level"] = ci_level
+    return record
+
+
+def mi_with_test(
+    x: np.ndarray, y: np.ndarray, *, n_resamples: int, seed: int, **options: Any
+) -> dict[str, Any]:
+    """MI estimate with its permutation p-value (``mi.independence_test``) as a readout."""
+    info = mi.mutual_info(x, y, base=UNIT_BASE, **options)
+    test = mi.independence_test(x, y, n_resamples=n_resamples, rng=seed, base=UNIT_BASE, **options)
+    return readout(info, p_value=float(test.pvalue), n_resamples=n_resamples)
+
+
+def snippet(code: str) -> str:
+    """Dedent and strip a snippet template (kept a function so all snippets look alike)."""
+    return textwrap.dedent(code).strip() + "\n"

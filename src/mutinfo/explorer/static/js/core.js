@@ -1,0 +1,455 @@
+/* mutinfo explorer: the shared frame.
+ *
+ * Every section is an HTML fragment (served by /sections/<id>.html, LaTeX already turned into
+ * MathML on the server: write <span class="tex">..</span> or <div class="tex">..</div> in the
+ * fragment) plus a script js/sections/<id>.js that calls
+ *
+ *     MI.registerSection("<id>", { init(el, ctx) { ... } });
+ *
+ * init runs once, when the section first comes near the viewport (or is opened by a share
+ * link). el is the <section> element holding the fragment; ctx = {id, params, meta}, where
+ * params are the section's parameters read from the URL (strings) and meta is /api/meta.
+ *
+ * Conventions the browser tests rely on:
+ *   - call MI.rendered(el) after every completed redraw: it sets data-state="ready" and
+ *     increments data-renders; MI.busy(el) marks a redraw in progress (data-busy="1").
+ *   - every numeric readout element has data-testid; MI.showReadout / MI.showNumber set its
+ *     text and data-value (the raw float).
+ *   - controls are native inputs with a name attribute; MI.wire connects them.
+ */
+(function () {
+  "use strict";
+
+  const registry = {};      // id -> section definition
+  const started = {};       // id -> true once init ran
+  let meta = null;
+  const version = { value: null };
+
+  // ---------- small utilities ----------
+  function debounce(fn, ms) {
+    let timer = null;
+    return function (...args) {
+      clearTimeout(timer);
+      timer = setTimeout(() => fn.apply(this, args), ms === undefined ? 120 : ms);
+    };
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+
+  function fmt(v, digits) {
+    if (v === null || v === undefined || Number.isNaN(v)) return "n/a";
+    if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
+    const d = digits === undefined ? 3 : digits;
+    const s = Number(v).toFixed(d);
+    return s.startsWith("-") ? "−" + s.slice(1) : s;  // a real minus sign
+  }
+
+  function fmtP(p) {
+    if (p === null || p === undefined) return "n/a";
+    return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+  }
+
+  // ---------- API ----------
+  class ApiError extends Error {
+    constructor(status, detail) {
+      super(typeof detail === "string" ? detail : JSON.stringify(detail));
+      this.status = status;
+      this.detail = detail;
+    }
+  }
+
+  function detailText(detail) {
+    if (typeof detail === "string") return detail;
+    if (Array.isArray(detail)) {
+      return detail.map((d) => `${(d.loc || []).slice(1).join(".")}: ${d.msg}`).join("; ");
+    }
+    return JSON.stringify(detail);
+  }
+
+  async function api(path, params, init) {
+    const url = new URL(path, window.location.origin);
+    Object.entries(params || {}).forEach(([k, v]) => {
+      if (v === undefined || v === null) return;
+      if (Array.isArray(v)) v.forEach((item) => url.searchParams.append(k, item));
+      else url.searchParams.set(k, v);
+    });
+    const response = await fetch(url, init);
+    let body = null;
+    try { body = await response.json(); } catch (e) { body = { detail: response.statusText }; }
+    if (!response.ok) throw new ApiError(response.status, detailText(body.detail));
+    return body;
+  }
+
+  // Only the most recent request per key is allowed to render: older answers resolve to null,
+  // so a fast slider never shows numbers for a value it has already left.
+  const latestTokens = {};
+  async function apiLatest(key, path, params) {
+    const token = (latestTokens[key] || 0) + 1;
+    latestTokens[key] = token;
+    const body = await api(path, params);
+    return latestTokens[key] === token ? body : null;
+  }
+
+  // ---------- readouts ----------
+  function readout(r) {
+    if (r === null || r === undefined) return "n/a";
+    if (typeof r === "number") return fmt(r);
+    const parts = [`n = ${r.n}`, r.method];
+    if (r.kind === "exact") parts.push("exact");
+    if (r.p_value !== undefined && r.p_value !== null) parts.push(`p = ${fmtP(r.p_value)}`);
+    if (r.ci) parts.push(`${Math.round((r.ci_level || 0.95) * 100)}% CI ${fmt(r.ci[0])} to ${fmt(r.ci[1])}`);
+    return `${fmt(r.value)} ${r.unit || "bits"} (${parts.join(", ")})`;
+  }
+
+  function showReadout(node, r) {
+    if (!node) return;
+    node.textContent = readout(r);
+    node.dataset.value = r && r.value !== null && r.value !== undefined ? String(r.value) : "";
+    if (r && r.p_value !== undefined && r.p_value !== null) node.dataset.pvalue = String(r.p_value);
+    if (r && r.method) node.dataset.method = r.method;
+  }
+
+  function showNumber(node, value, digits, suffix) {
+    if (!node) return;
+    node.textContent = fmt(value, digits) + (suffix || "");
+    node.dataset.value = value === null || value === undefined ? "" : String(value);
+  }
+
+  // ---------- section state ----------
+  function busy(el, on) {
+    el.dataset.busy = on === false ? "0" : "1";
+  }
+
+  function rendered(el) {
+    el.dataset.busy = "0";
+    el.dataset.state = "ready";
+    el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
+    const err = el.querySelector(".mi-error.api");
+    if (err) err.hidden = true;
+  }
+
+  function showError(el, error) {
+    let box = el.querySelector(".mi-error.api");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "mi-error api";
+      box.setAttribute("role", "alert");
+      const anchor = el.querySelector(".mi-controls") || el.firstElementChild;
+      if (anchor && anchor.after) anchor.after(box); else el.prepend(box);
+    }
+    box.hidden = false;
+    box.textContent = `Could not compute: ${error && error.message ? error.message : error}`;
+    el.dataset.busy = "0";
+    el.dataset.state = "error";
+  }
+
+  // ---------- controls ----------
+  function controlValue(input) {
+    if (input.type === "checkbox") return input.checked ? 1 : 0;
+    if (input.type === "range" || input.type === "number") return input.value === "" ? null : Number(input.value);
+    return input.value;
+  }
+
+  function controls(root) {
+    const out = {};
+    root.querySelectorAll("input[name], select[name]").forEach((input) => {
+      if (input.type === "radio") { if (input.checked) out[input.name] = input.value; return; }
+      out[input.name] = controlValue(input);
+    });
+    return out;
+  }
+
+  function updateOutputs(root) {
+    root.querySelectorAll("output[for]").forEach((out) => {
+      const input = root.querySelector("#" + CSS.escape(out.htmlFor.value || out.getAttribute("for")));
+      if (input) out.textContent = input.value;
+    });
+  }
+
+  function setControls(root, params) {
+    Object.entries(params || {}).forEach(([name, value]) => {
+      root.querySelectorAll(`[name="${CSS.escape(name)}"]`).forEach((input) => {
+        if (input.type === "radio") input.checked = input.value === String(value);
+        else if (input.type === "checkbox") input.checked = String(value) === "1" || value === true;
+        else if (input.tagName === "SELECT") {
+          if ([...input.options].some((o) => o.value === String(value))) input.value = String(value);
+        } else {
+          const v = Number(value);
+          if (!Number.isNaN(v)) {
+            const min = input.min === "" ? -Infinity : Number(input.min);
+            const max = input.max === "" ? Infinity : Number(input.max);
+            input.value = String(Math.min(max, Math.max(min, v)));
+          }
+        }
+      });
+    });
+    updateOutputs(root);
+  }
+
+  // Connect every named control under root: onChange(values) after a debounce; <output for>
+  // elements follow their inputs immediately.
+  function wire(root, onChange, options) {
+    const wait = options && options.debounce !== undefined ? options.debounce : 60;
+    const fire = debounce(() => onChange(controls(root)), wait);
+    root.querySelectorAll("input[name], select[name]").forEach((input) => {
+      const ev = input.type === "range" ? "input" : "change";
+      input.addEventListener(ev, () => { updateOutputs(root); fire(); });
+      if (ev === "input") input.addEventListener("change", () => { updateOutputs(root); fire(); });
+    });
+    updateOutputs(root);
+    return fire;
+  }
+
+  // ---------- share links ----------
+  const state = {
+    // Parameters of section id from the URL (?s=<id>&key=value...), or {}.
+    read(id) {
+      const q = new URLSearchParams(window.location.search);
+      if (q.get("s") !== id) return {};
+      const out = {};
+      q.forEach((v, k) => { if (k !== "s" && k !== "v") out[k] = v; });
+      return out;
+    },
+    link(id, params) {
+      const q = new URLSearchParams();
+      q.set("s", id);
+      Object.entries(params || {}).forEach(([k, v]) => { if (v !== null && v !== undefined) q.set(k, v); });
+      q.set("v", version.value || "");
+      return `${window.location.origin}${window.location.pathname}?${q.toString()}#${id}`;
+    },
+    // Put the section's current parameters in the address bar (no navigation, no history spam).
+    write(id, params) {
+      const url = state.link(id, params);
+      window.history.replaceState(null, "", url);
+      const el = document.getElementById(id);
+      if (el) el.dataset.share = url;
+      return url;
+    },
+  };
+
+  async function copyText(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // A "Copy share link" button in container for section id; getParams() gives its state.
+  function shareButton(container, id, getParams) {
+    let wrap = container.querySelector(":scope > .mi-share");
+    if (wrap) return wrap;
+    wrap = document.createElement("div");
+    wrap.className = "mi-share";
+    wrap.innerHTML = `<button type="button" class="mi-button secondary" data-testid="${id}-share">Copy share link</button>
+      <input type="text" readonly class="mi-share-url" aria-label="Share link for this view" data-testid="${id}-share-url">
+      <span class="mi-share-status" role="status"></span>`;
+    container.appendChild(wrap);
+    const button = wrap.querySelector("button");
+    const field = wrap.querySelector("input");
+    const status = wrap.querySelector(".mi-share-status");
+    button.addEventListener("click", async () => {
+      const url = state.write(id, getParams());
+      field.value = url;
+      const ok = await copyText(url);
+      status.textContent = ok ? "Copied. Opening it reproduces these numbers." : "Select the link to copy it.";
+      if (!ok) field.select();
+    });
+    return wrap;
+  }
+
+  // ---------- snippet and table boxes ----------
+  function snippetBox(container, code) {
+    let box = container.querySelector(":scope > details.mi-snippet");
+    if (!box) {
+      box = document.createElement("details");
+      box.className = "mi-snippet";
+      box.innerHTML = `<summary>Reproduce in Python</summary>
+        <p class="mi-hint">Paste into Python with mutinfo installed: it prints the numbers shown above.</p>
+        <pre><code></code></pre>
+        <button type="button" class="mi-button secondary">Copy code</button>
+        <span class="mi-copy-status" role="status"></span>`;
+      container.appendChild(box);
+      box.querySelector("button").addEventListener("click", async () => {
+        const ok = await copyText(box.querySelector("code").textContent);
+        box.querySelector(".mi-copy-status").textContent = ok ? "Copied." : "Select the code to copy it.";
+      });
+    }
+    box.querySelector("code").textContent = code;
+    box.dataset.code = code;
+    return box;
+  }
+
+  // rows: array of arrays, first row is the header. A text equivalent of a chart.
+  function tableFor(container, rows, options) {
+    const opts = options || {};
+    let box = container.querySelector(":scope > details.mi-table");
+    if (!box) {
+      box = document.createElement("details");
+      box.className = "mi-table";
+      box.innerHTML = `<summary>${escapeHtml(opts.summary || "Table view of this chart")}</summary><div class="table-wrap"></div>`;
+      container.appendChild(box);
+    }
+    const [head, ...body] = rows;
+    const cell = (v) => (typeof v === "number" ? fmt(v, opts.digits) : escapeHtml(v));
+    box.querySelector(".table-wrap").innerHTML =
+      `<table>${opts.caption ? `<caption>${escapeHtml(opts.caption)}</caption>` : ""}` +
+      `<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("")}</tr></thead>` +
+      `<tbody>${body.map((r) => `<tr>${r.map((v) => `<td>${cell(v)}</td>`).join("")}</tr>`).join("")}</tbody></table>`;
+    return box;
+  }
+
+  // ---------- plots ----------
+  const colors = {
+    x: "#1f5fbf",       // blue, drawn with a diagonal hatch where filled
+    y: "#d55e00",       // vermillion, drawn with a dotted fill where filled
+    shared: "#6a3d9a",  // purple, always with a "≡" / cross-hatch second cue
+    neutral: "#555555",
+    grid: "#e2e2e2",
+  };
+
+  function plot(div, traces, layout, config) {
+    if (!window.Plotly) throw new Error("Plotly.js did not load (expected at /vendor/plotly.min.js)");
+    const base = {
+      margin: { l: 48, r: 16, t: 32, b: 44 },
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "#ffffff",
+      font: { family: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size: 13, color: "#1d1d1f" },
+      showlegend: false,
+      xaxis: { gridcolor: colors.grid, zeroline: false },
+      yaxis: { gridcolor: colors.grid, zeroline: false },
+    };
+    const merged = Object.assign({}, base, layout || {});
+    ["xaxis", "yaxis"].forEach((ax) => { merged[ax] = Object.assign({}, base[ax], (layout || {})[ax] || {}); });
+    const cfg = Object.assign({ displayModeBar: false, responsive: true }, config || {});
+    return window.Plotly.react(div, traces, merged, cfg);
+  }
+
+  // ---------- sections ----------
+  function registerSection(id, definition) {
+    registry[id] = definition;
+    const el = document.getElementById(id);
+    if (el && el.dataset.loaded === "1") maybeStart(el);
+  }
+
+  function maybeStart(el) {
+    const id = el.id;
+    if (started[id] || !registry[id] || el.dataset.loaded !== "1" || !el.dataset.visible) return;
+    started[id] = true;
+    el.dataset.state = "init";
+    try {
+      registry[id].init(el, { id, params: state.read(id), meta });
+    } catch (error) {
+      showError(el, error);
+      throw error;
+    }
+  }
+
+  // Start a section now, whether or not it has been scrolled to.
+  function start(id) {
+    const el = document.getElementById(id);
+    if (!el) return;
+    el.dataset.visible = "1";
+    maybeStart(el);
+  }
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = () => reject(new Error(`could not load ${src}`));
+      document.body.appendChild(s);
+    });
+  }
+
+  async function loadSection(entry) {
+    const el = document.getElementById(entry.id);
+    if (!el) return;
+    if (!entry.available) {
+      el.innerHTML = `<h2>${escapeHtml(entry.title)}</h2><p class="mi-hint">This section is still being built.</p>`;
+      el.dataset.state = "unavailable";
+      return;
+    }
+    const response = await fetch(`/sections/${entry.id}.html`);
+    el.innerHTML = await response.text();
+    el.dataset.loaded = "1";
+    await loadScript(`/static/${entry.js}`);
+    maybeStart(el);
+  }
+
+  function buildToc(sections) {
+    const list = document.getElementById("toc-list");
+    list.innerHTML = sections.map((s) => `<li><a href="#${s.id}">${escapeHtml(s.title)}</a></li>`).join("");
+    const toggle = document.querySelector(".toc-toggle");
+    const toc = document.getElementById("toc");
+    toggle.addEventListener("click", () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      toc.classList.toggle("open", open);
+    });
+    list.addEventListener("click", (ev) => {
+      const a = ev.target.closest("a");
+      if (!a) return;
+      start(a.getAttribute("href").slice(1));
+      toggle.setAttribute("aria-expanded", "false");
+      toc.classList.remove("open");
+    });
+    // highlight the section in view
+    const links = {};
+    list.querySelectorAll("a").forEach((a) => { links[a.getAttribute("href").slice(1)] = a; });
+    const spy = new IntersectionObserver((entries) => {
+      entries.forEach((e) => {
+        if (e.isIntersecting && links[e.target.id]) {
+          Object.values(links).forEach((a) => a.removeAttribute("aria-current"));
+          links[e.target.id].setAttribute("aria-current", "true");
+        }
+      });
+    }, { rootMargin: "-40% 0px -55% 0px" });
+    sections.forEach((s) => { const el = document.getElementById(s.id); if (el) spy.observe(el); });
+  }
+
+  async function boot() {
+    meta = await api("/api/meta");
+    version.value = meta.version;
+    document.getElementById("mi-version").textContent = meta.version;
+    const q = new URLSearchParams(window.location.search);
+    if (q.get("v") && q.get("v") !== meta.version) {
+      const warn = document.getElementById("mi-version-warning");
+      warn.hidden = false;
+      warn.textContent = `This link was made with mutinfo ${q.get("v")}; you are running ${meta.version}. ` +
+        "Numbers may differ if an estimator changed between the versions.";
+    }
+    buildToc(meta.sections);
+    const observer = new IntersectionObserver((entries) => {
+      entries.forEach((e) => {
+        if (e.isIntersecting) { e.target.dataset.visible = "1"; maybeStart(e.target); }
+      });
+    }, { rootMargin: "300px 0px" });
+    meta.sections.forEach((s) => { const el = document.getElementById(s.id); if (el) observer.observe(el); });
+    const shared = q.get("s");
+    if (shared) start(shared);
+    for (const entry of meta.sections) {
+      try { await loadSection(entry); } catch (error) {
+        const el = document.getElementById(entry.id);
+        if (el) showError(el, error);
+      }
+    }
+    if (shared && document.getElementById(shared)) document.getElementById(shared).scrollIntoView();
+    document.body.dataset.booted = "1";
+  }
+
+  window.MI = {
+    api, apiLatest, ApiError, registerSection, start, readout, showReadout, showNumber, fmt, fmtP,
+    plot, colors, snippetBox, tableFor, state, shareButton, debounce, controls, setControls, wire,
+    busy, rendered, showError, escapeHtml, copyText,
+    get meta() { return meta; },
+    get version() { return version.value; },
+  };
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+  else boot();
+})();
