@@ -16,4 +16,10 @@ ROUTE_MODULES: list[str] = [
     "correlation",
     "formula",
     "landscape",
+    "bits",
+    "properties",
+    "honesty",
+    "realworld",
+    "yourdata",
+    "applications",
 ]

@@ -1,0 +1,211 @@
+"""Endpoints of the applications index: one entry per machine-learning use of MI.
+
+Each entry states what the application does with MI, corrects the usual overstatement, and
+names the mutinfo function that implements it, checked live (``available``) so the page
+never links to something that is not there. Two misconceptions get a live check:
+
+* NMI on random labels is above 0; AMI corrects for chance (Vinh, Epps and Bailey 2010,
+  JMLR 11:2837-2854, https://jmlr.org/papers/v11/vinh10a.html).
+* InfoNCE cannot exceed log(batch size) (van den Oord, Li and Vinyals 2018,
+  arXiv:1807.03748; Poole et al. 2019, http://proceedings.mlr.press/v97/poole19a.html).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from fastapi import APIRouter, Query
+
+import mutinfo as mi
+from mutinfo.explorer.common import clean, snippet
+
+router = APIRouter(prefix="/api/applications", tags=["applications"])
+
+#: The applications, in the brief's order. ``functions`` are public names in ``mutinfo``.
+ENTRIES: list[dict[str, Any]] = [
+    {
+        "id": "selection",
+        "title": "Feature selection (top-k MI, mRMR)",
+        "what": (
+            "Score each feature by its MI with the target and keep the best; mRMR also penalises "
+            "features that repeat what the chosen ones already say, using MI between features."
+        ),
+        "careful": (
+            "Ranking by I(X_j; Y) one feature at a time misses features that only help together "
+            "(XOR) and keeps redundant copies; greedy criteria (mRMR, JMI, CMIM) address the "
+            "second, none guarantees the best subset."
+        ),
+        "functions": ["MutualInfoSelector", "mutual_info", "conditional_mutual_info"],
+        "reference": "Peng, Long and Ding 2005, doi:10.1109/TPAMI.2005.159",
+    },
+    {
+        "id": "nmi",
+        "title": "Clustering agreement (NMI, AMI)",
+        "what": "NMI divides I(U; V) between two labelings by an average of their entropies, giving 0..1.",
+        "careful": (
+            "NMI is not adjusted for chance: two unrelated labelings with many clusters score "
+            "above 0 (see the live check). Adjusted MI subtracts the expected MI under random "
+            "labelings; prefer it when the number of clusters varies."
+        ),
+        "functions": ["normalized_mutual_info", "adjusted_mutual_info"],
+        "reference": "Vinh, Epps and Bailey 2010, JMLR 11:2837",
+    },
+    {
+        "id": "trees",
+        "title": "Decision trees (information gain)",
+        "what": (
+            "ID3 and C4.5 split on the feature with the largest information gain, the MI between "
+            "the split and the label in the node (C4.5 divides by the split's entropy)."
+        ),
+        "careful": (
+            "scikit-learn's trees and random forests use the Gini criterion unless you ask for "
+            "criterion='entropy'; their feature_importances_ are mean decrease in impurity, "
+            "which is MI-based only with the entropy criterion."
+        ),
+        "functions": ["InformationGainTree"],
+        "reference": "Quinlan 1986, doi:10.1007/BF00116251",
+    },
+    {
+        "id": "infonce",
+        "title": "Representation learning (InfoNCE)",
+        "what": (
+            "Contrastive methods (CPC, SimCLR, CLIP) train encoders with the InfoNCE loss, whose "
+            "negative is a lower bound on the MI between two views."
+        ),
+        "careful": (
+            "The bound cannot exceed log(batch size): with 256 negatives it tops out at 8 bits, "
+            "whatever the true MI. And maximising MI alone does not explain good representations "
+            "(Tschannen et al., ICLR 2020)."
+        ),
+        "functions": ["infonce_bound", "mutual_info"],
+        "reference": "van den Oord, Li and Vinyals 2018, arXiv:1807.03748",
+    },
+    {
+        "id": "bottleneck",
+        "title": "Information bottleneck",
+        "what": (
+            "Find a representation T of X that keeps I(T; Y) high while making I(T; X) small; "
+            "the trade-off is set by a multiplier beta."
+        ),
+        "careful": (
+            "The claim that deep networks generalise because of a compression phase is contested: "
+            "Saxe et al. (ICLR 2018) found the compression depends on the activation function and "
+            "on how MI is estimated."
+        ),
+        "functions": ["information_bottleneck"],
+        "reference": "Tishby, Pereira and Bialek 1999, arXiv:physics/0004057",
+    },
+    {
+        "id": "transfer",
+        "title": "Transfer entropy and Granger causality",
+        "what": (
+            "Transfer entropy I(Y_future; X_past | Y_past) measures how much the past of X adds to "
+            "predicting Y beyond Y's own past."
+        ),
+        "careful": (
+            "It is directed predictive information, not causation: a hidden common driver or the "
+            "wrong lag produce transfer entropy without any causal link. For Gaussian processes it "
+            "equals Granger causality divided by 2 (Barnett, Barrett and Seth 2009, "
+            "doi:10.1103/PhysRevLett.103.238701)."
+        ),
+        "functions": ["transfer_entropy"],
+        "reference": "Schreiber 2000, doi:10.1103/PhysRevLett.85.461",
+    },
+]
+
+
+@router.get("/index")
+def index() -> dict[str, Any]:
+    """The applications, each with its mutinfo functions and whether they exist yet."""
+    entries = []
+    for entry in ENTRIES:
+        functions = [{"name": f"mi.{name}", "available": hasattr(mi, name)} for name in entry["functions"]]
+        entries.append({**entry, "functions": functions, "built": all(f["available"] for f in functions)})
+    return {"version": mi.__version__, "entries": entries}
+
+
+@lru_cache(maxsize=64)
+def _nmi(n: int, clusters: int, seed: int) -> dict[str, Any]:
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, clusters, size=n)
+    b = rng.integers(0, clusters, size=n)
+    if hasattr(mi, "normalized_mutual_info") and hasattr(mi, "adjusted_mutual_info"):
+        source = "mutinfo"
+        nmi = float(mi.normalized_mutual_info(a, b))
+        ami = float(mi.adjusted_mutual_info(a, b))
+        calls = "mi.normalized_mutual_info(a, b), mi.adjusted_mutual_info(a, b)"
+        imports = "import mutinfo as mi"
+    else:
+        from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score
+
+        source = "scikit-learn (mutinfo's NMI/AMI are not built yet)"
+        nmi = float(normalized_mutual_info_score(a, b))
+        ami = float(adjusted_mutual_info_score(a, b))
+        calls = "normalized_mutual_info_score(a, b), adjusted_mutual_info_score(a, b)"
+        imports = "from sklearn.metrics import adjusted_mutual_info_score, normalized_mutual_info_score"
+    raw = mi.mutual_info(a, b, method="plugin", discrete=True)
+    code = snippet(
+        f"""
+        import numpy as np
+        import mutinfo as mi
+        {imports}
+
+        rng = np.random.default_rng({seed})
+        a = rng.integers(0, {clusters}, size={n})  # two unrelated random labelings
+        b = rng.integers(0, {clusters}, size={n})
+        nmi, ami = {calls}
+        print(f"NMI = {{nmi:.4f}}, AMI = {{ami:.4f}}, "
+              f"plug-in I = {{float(mi.mutual_info(a, b, method='plugin', discrete=True)):.4f}} bits")
+        """
+    )
+    return clean(
+        {
+            "n": n,
+            "clusters": clusters,
+            "seed": seed,
+            "nmi": nmi,
+            "ami": ami,
+            "source": source,
+            "mi": {
+                "value": float(raw),
+                "unit": raw.unit,
+                "n": raw.n,
+                "method": raw.method,
+                "quantity": "I(a; b)",
+            },
+            "snippet": code,
+        }
+    )
+
+
+@router.get("/nmi")
+def nmi_random_labels(
+    n: int = Query(200, ge=20, le=20000, description="items"),
+    clusters: int = Query(10, ge=2, le=100, description="clusters per labeling"),
+    seed: int = Query(0, ge=0, le=2**31 - 1),
+) -> dict[str, Any]:
+    """NMI and AMI of two independent random labelings (truth: no agreement)."""
+    return _nmi(n, clusters, seed)
+
+
+@router.get("/infonce-cap")
+def infonce_cap(
+    batch: int = Query(256, ge=2, le=65536, description="batch size N"),
+    true_mi: float = Query(10.0, ge=0.0, le=64.0, description="true MI in bits"),
+) -> dict[str, Any]:
+    """The most an InfoNCE estimate can say with batch size N: min(true MI, log2 N) at best."""
+    cap = math.log2(batch)
+    return {
+        "batch": batch,
+        "true_mi_bits": true_mi,
+        "cap_bits": cap,
+        "best_possible_bits": min(true_mi, cap),
+        "available": hasattr(mi, "infonce_bound"),
+        "note": (
+            "InfoNCE with N samples per batch is at most log N, so a true MI above log2 N bits is "
+            "reported as at most log2 N. This is arithmetic, not an estimate."
+        ),
+    }

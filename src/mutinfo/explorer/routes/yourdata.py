@@ -1,0 +1,313 @@
+"""Endpoints of the "analyse your own data" section.
+
+A CSV is uploaded (``POST /api/yourdata/upload``, at most :data:`MAX_BYTES`, enforced while
+reading), parsed in memory and kept in an in-memory table under a random token; nothing is
+written to disk, and at most :data:`MAX_SESSIONS` uploads are held (the oldest is dropped
+first). ``GET /api/yourdata/analyze`` ranks the columns by MI with a chosen target, with
+permutation p-values and Benjamini-Hochberg q-values, and computes the MI matrix;
+``GET /api/yourdata/download`` returns the ranking as CSV with formula-like cells escaped
+(OWASP "CSV injection").
+
+Missing values: each MI is computed on the rows where both columns are present, and the
+ranking reports that n per feature; no value is filled in or invented.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+import threading
+import warnings
+from collections import OrderedDict
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from fastapi import APIRouter, File, HTTPException, Query, UploadFile
+from fastapi.responses import Response
+
+import mutinfo as mi
+from mutinfo.explorer.common import UNIT_BASE, clean, mi_with_test, snippet
+from mutinfo.explorer.routes.realworld import fdr_qvalues
+
+router = APIRouter(prefix="/api/yourdata", tags=["yourdata"])
+
+#: Largest upload accepted, in bytes (20 MB).
+MAX_BYTES = 20 * 1024 * 1024
+#: Most uploads held in memory at once.
+MAX_SESSIONS = 8
+#: Limits that keep one analysis interactive; larger tables belong to ``mutinfo analyze``.
+MAX_ROWS = 50_000
+MAX_COLUMNS = 30
+MIN_ROWS = 10
+
+_CHUNK = 1 << 20
+_STORE: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_RESULTS: dict[tuple[str, str, int, int], dict[str, Any]] = {}
+_LOCK = threading.Lock()
+
+
+def _limits() -> dict[str, int]:
+    return {
+        "max_bytes": MAX_BYTES,
+        "max_rows": MAX_ROWS,
+        "max_columns": MAX_COLUMNS,
+        "min_rows": MIN_ROWS,
+        "max_sessions": MAX_SESSIONS,
+    }
+
+
+@router.get("/limits")
+def limits() -> dict[str, int]:
+    """The upload and analysis limits (the page states them)."""
+    return _limits()
+
+
+def _parse(raw: bytes, filename: str) -> pd.DataFrame:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise HTTPException(
+            status_code=400, detail=f"`file` must be UTF-8 text (a CSV); byte {exc.start} is not valid UTF-8."
+        ) from None
+    if not text.strip():
+        raise HTTPException(status_code=400, detail="`file` is empty; upload a CSV with a header row.")
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=None, engine="python")
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise HTTPException(status_code=400, detail=f"`file` could not be read as CSV: {exc}") from None
+    if table.shape[1] < 2:
+        raise HTTPException(
+            status_code=400,
+            detail=f"`file` needs at least 2 columns (a target and a feature); got {table.shape[1]}.",
+        )
+    if table.shape[1] > MAX_COLUMNS:
+        raise HTTPException(
+            status_code=413,
+            detail=f"`file` may have at most {MAX_COLUMNS} columns here; got {table.shape[1]}. "
+            "Use `mutinfo analyze` for wider tables.",
+        )
+    if len(table) < MIN_ROWS:
+        raise HTTPException(
+            status_code=400, detail=f"`file` needs at least {MIN_ROWS} data rows; got {len(table)}."
+        )
+    if len(table) > MAX_ROWS:
+        raise HTTPException(
+            status_code=413,
+            detail=f"`file` may have at most {MAX_ROWS} rows here; got {len(table)}. "
+            "Use `mutinfo analyze` for larger tables.",
+        )
+    if len(set(map(str, table.columns))) != table.shape[1]:
+        raise HTTPException(status_code=400, detail="`file` has repeated column names; make them unique.")
+    table.columns = [str(c) for c in table.columns]
+    return table
+
+
+def _describe(table: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for name in table.columns:
+        col = table[name]
+        out.append(
+            {
+                "name": name,
+                "dtype": str(col.dtype),
+                "missing": int(col.isna().sum()),
+                "distinct": int(col.nunique()),
+            }
+        )
+    return out
+
+
+@router.post("/upload")
+async def upload(
+    file: UploadFile = File(..., description="a CSV file, at most 20 MB"),  # noqa: B008 (FastAPI idiom)
+) -> dict[str, Any]:
+    """Read a CSV into memory and return its token and column summary."""
+    chunks, size = [], 0
+    while True:
+        chunk = await file.read(_CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise HTTPException(
+                status_code=413,
+                detail=f"`file` is larger than the {MAX_BYTES // (1024 * 1024)} MB limit; reading stopped.",
+            )
+        chunks.append(chunk)
+    table = _parse(b"".join(chunks), file.filename or "upload.csv")
+    token = secrets.token_urlsafe(16)
+    with _LOCK:
+        _STORE[token] = {"table": table, "filename": file.filename or "upload.csv", "bytes": size}
+        while len(_STORE) > MAX_SESSIONS:
+            old, _ = _STORE.popitem(last=False)
+            for key in [key for key in _RESULTS if key[0] == old]:
+                del _RESULTS[key]
+    return {
+        "token": token,
+        "filename": file.filename,
+        "bytes": size,
+        "rows": len(table),
+        "columns": _describe(table),
+        "limits": _limits(),
+        "note": "Kept in this server's memory only, for this session; nothing is written to disk.",
+    }
+
+
+def _table(token: str) -> pd.DataFrame:
+    with _LOCK:
+        entry = _STORE.get(token)
+    if entry is None:
+        raise HTTPException(
+            status_code=404,
+            detail=(
+                "`token` is unknown or has expired (uploads are kept in memory only); upload the file again."
+            ),
+        )
+    return entry["table"]
+
+
+def _column(col: pd.Series) -> tuple[np.ndarray, bool]:
+    """Values and whether the column is discrete (text/bool/categorical or few integers)."""
+    if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
+        return col.astype(str).to_numpy(dtype=object), True
+    values = col.to_numpy(dtype=float)
+    whole = np.all(np.equal(np.mod(values, 1), 0))
+    return values, bool(whole and col.nunique() <= min(20, len(col) // 2))
+
+
+def _pair(table: pd.DataFrame, a: str, b: str) -> tuple[np.ndarray, np.ndarray, tuple[bool, bool]]:
+    both = table[[a, b]].dropna()
+    xa, da = _column(both[a])
+    xb, db = _column(both[b])
+    return xa, xb, (da, db)
+
+
+def _analyze(token: str, target: str, n_resamples: int, seed: int) -> dict[str, Any]:
+    key = (token, target, n_resamples, seed)
+    if key in _RESULTS:
+        return _RESULTS[key]
+    table = _table(token)
+    if target not in table.columns:
+        raise HTTPException(
+            status_code=422,
+            detail=f"`target` must be one of the columns {list(table.columns)}; got {target!r}.",
+        )
+    rows, notes = [], []
+    with warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        for name in table.columns:
+            if name == target:
+                continue
+            x, y, flags = _pair(table, name, target)
+            if len(x) < MIN_ROWS:
+                notes.append(f"{name}: fewer than {MIN_ROWS} rows with both values; skipped.")
+                continue
+            rec = mi_with_test(x, y, n_resamples=n_resamples, seed=seed, ci_resamples=None, discrete=flags)
+            rows.append({"feature": name, "kind": "discrete" if flags[0] else "continuous", "mi": rec})
+        q, q_note = fdr_qvalues(np.array([r["mi"]["p_value"] for r in rows]))
+        for i, row in enumerate(rows):
+            row["q_value"] = None if q is None else float(q[i])
+        rows.sort(key=lambda r: -r["mi"]["value"])
+        names = list(table.columns)
+        matrix = np.full((len(names), len(names)), np.nan)
+        for i, j in combinations(range(len(names)), 2):
+            a, b, flags = _pair(table, names[i], names[j])
+            if len(a) >= MIN_ROWS:
+                matrix[i, j] = matrix[j, i] = float(mi.mutual_info(a, b, discrete=flags, base=UNIT_BASE))
+    code = snippet(
+        f"""
+        import numpy as np
+        import pandas as pd
+        import mutinfo as mi
+
+        table = pd.read_csv("your_file.csv", sep=None, engine="python")
+        target = {target!r}
+
+        def column(col):  # the explorer's rule: text/bool or <= 20 whole-number levels is discrete
+            if pd.api.types.is_bool_dtype(col) or not pd.api.types.is_numeric_dtype(col):
+                return col.astype(str).to_numpy(dtype=object), True
+            v = col.to_numpy(dtype=float)
+            return v, bool(np.all(v % 1 == 0) and col.nunique() <= min(20, len(col) // 2))
+
+        for name in table.columns.drop(target):
+            both = table[[name, target]].dropna()  # rows where both values are present
+            (x, dx), (y, dy) = column(both[name]), column(both[target])
+            estimate = mi.mutual_info(x, y, discrete=(dx, dy))
+            p = mi.independence_test(x, y, discrete=(dx, dy), n_resamples={n_resamples}, rng={seed}).pvalue
+            print(f"{{name:20s}} {{float(estimate):.4f}} bits "
+                  f"(n = {{estimate.n}}, {{estimate.method}}), p = {{p:.3g}}")
+        """
+    )
+    result = clean(
+        {
+            "target": target,
+            "n_resamples": n_resamples,
+            "ranking": rows,
+            "q_note": q_note,
+            "columns": names,
+            "matrix": matrix,
+            "notes": notes,
+            "warnings": sorted({f"{r.category.__name__}: {r.message}" for r in records}),
+            "snippet": code,
+        }
+    )
+    with _LOCK:
+        if token in _STORE:
+            _RESULTS[key] = result
+    return result
+
+
+@router.get("/analyze")
+def analyze(
+    token: str = Query(..., min_length=8, max_length=64, description="token from the upload"),
+    target: str = Query(..., min_length=1, max_length=200, description="target column"),
+    n_resamples: int = Query(99, ge=19, le=999, description="permutations per p-value"),
+    seed: int = Query(0, ge=0, le=2**31 - 1),
+) -> dict[str, Any]:
+    """MI of every column with ``target`` (p and q values) and the MI matrix."""
+    return _analyze(token, target, n_resamples, seed)
+
+
+def _safe_cell(value: Any) -> str:
+    """A CSV cell that spreadsheets will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    if text and text[0] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+@router.get("/download")
+def download(
+    token: str = Query(..., min_length=8, max_length=64),
+    target: str = Query(..., min_length=1, max_length=200),
+    n_resamples: int = Query(99, ge=19, le=999),
+    seed: int = Query(0, ge=0, le=2**31 - 1),
+) -> Response:
+    """The ranking as a CSV file (feature names escaped against formula injection)."""
+    result = _analyze(token, target, n_resamples, seed)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["feature", "kind", "mi_bits", "n", "method", "p_value", "n_resamples", "q_value"])
+    for row in result["ranking"]:
+        m = row["mi"]
+        writer.writerow(
+            [
+                _safe_cell(row["feature"]),
+                row["kind"],
+                repr(m["value"]),
+                m["n"],
+                _safe_cell(m["method"]),
+                repr(m["p_value"]),
+                m["n_resamples"],
+                "" if row["q_value"] is None else repr(row["q_value"]),
+            ]
+        )
+    name = "".join(ch if ch.isalnum() else "_" for ch in target)[:40]
+    return Response(
+        content=buffer.getvalue(),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="mi_ranking_{name}.csv"'},
+    )
