@@ -16,6 +16,7 @@ from mutinfo._warnings import (
     TiesWarning,
     UndersampledWarning,
 )
+from mutinfo.columns import mutual_info_columns
 from mutinfo.estimators.registry import available_methods
 from mutinfo.inference import fdr, independence_test
 from mutinfo.measures import (
@@ -47,4 +48,5 @@ __all__ = [
     "independence_test",
     "joint_entropy",
     "mutual_info",
+    "mutual_info_columns",
 ]
