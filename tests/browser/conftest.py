@@ -147,5 +147,6 @@ def shoot(page, section_id: str, screenshot_dir: Path, label: str = "") -> Path:
     width = page.viewport_size["width"]
     name = f"{section_id}{'-' + label if label else ''}-{width}.png"
     path = screenshot_dir / name
+    page.evaluate("document.body.classList.add('no-sticky')")
     page.locator(f"section#{section_id}").screenshot(path=str(path))
     return path

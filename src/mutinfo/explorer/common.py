@@ -15,7 +15,18 @@ import numpy as np
 
 import mutinfo as mi
 
-__all__ = ["UNIT_BASE", "clean", "mi_with_test", "readout", "snippet"]
+__all__ = [
+    "ALPHA",
+    "CI_LEVEL",
+    "N_CI",
+    "N_RESAMPLES",
+    "UNIT_BASE",
+    "clean",
+    "mi_test_snippet",
+    "mi_with_test",
+    "readout",
+    "snippet",
+]
 
 #: Every readout is in bits.
 UNIT_BASE = 2
@@ -92,15 +103,69 @@ def readout(
     return record
 
 
+#: Resamples of the permutation test and of the subsampling interval at default sizes.
+N_RESAMPLES = 199
+N_CI = 100
+CI_LEVEL = 0.95
+#: Significance level used for the words "detected" / "not detected".
+ALPHA = 0.05
+
+
 def mi_with_test(
-    x: np.ndarray, y: np.ndarray, *, n_resamples: int, seed: int, **options: Any
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    seed: int,
+    n_resamples: int = N_RESAMPLES,
+    ci_resamples: int | None = N_CI,
+    label: str = "I(X;Y)",
+    **options: Any,
 ) -> dict[str, Any]:
-    """MI estimate with its permutation p-value (``mi.independence_test``) as a readout."""
-    info = mi.mutual_info(x, y, base=UNIT_BASE, **options)
+    """MI estimate with its permutation p-value and (optionally) a subsampling interval.
+
+    The statistic is ``mi.independence_test(...).statistic`` (identical to
+    ``mi.mutual_info`` with the same options); the interval is the result's
+    ``confidence_interval(CI_LEVEL, n_resamples=ci_resamples, rng=seed)``.
+    """
     test = mi.independence_test(x, y, n_resamples=n_resamples, rng=seed, base=UNIT_BASE, **options)
-    return readout(info, p_value=float(test.pvalue), n_resamples=n_resamples)
+    ci = None
+    if ci_resamples:
+        interval = test.confidence_interval(CI_LEVEL, n_resamples=ci_resamples, rng=seed)
+        ci = (float(interval.low), float(interval.high))
+    record = readout(
+        test.statistic,
+        p_value=float(test.pvalue),
+        n_resamples=n_resamples,
+        ci=ci,
+        ci_level=CI_LEVEL if ci else None,
+        label=label,
+    )
+    record["null_mean"] = float(test.null_mean)
+    return record
 
 
 def snippet(code: str) -> str:
     """Dedent and strip a snippet template (kept a function so all snippets look alike)."""
     return textwrap.dedent(code).strip() + "\n"
+
+
+def mi_test_snippet(
+    x: str = "x",
+    y: str = "y",
+    *,
+    seed: int,
+    n_resamples: int = N_RESAMPLES,
+    ci_resamples: int | None = N_CI,
+    options: str = "",
+) -> str:
+    """Snippet lines reproducing :func:`mi_with_test` (leaves ``res`` and ``ci`` defined)."""
+    extra = f", {options}" if options else ""
+    lines = [
+        f"res = mi.independence_test({x}, {y}, n_resamples={n_resamples}, rng={seed}{extra})",
+        'print("I(X;Y) =", res.statistic, "| estimator:", res.statistic.method, "| n =", res.statistic.n)',
+        'print("permutation p-value:", res.pvalue)',
+    ]
+    if ci_resamples:
+        lines[1:1] = [f"ci = res.confidence_interval({CI_LEVEL}, n_resamples={ci_resamples}, rng={seed})"]
+        lines.append('print("95% interval:", float(ci.low), "to", float(ci.high), "bits")')
+    return "\n".join(lines)

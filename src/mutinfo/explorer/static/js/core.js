@@ -13,6 +13,9 @@
  * Conventions the browser tests rely on:
  *   - call MI.rendered(el) after every completed redraw: it sets data-state="ready" and
  *     increments data-renders; MI.busy(el) marks a redraw in progress (data-busy="1").
+ *     A view that shows its estimate first and its uncertainty later calls MI.drawn(el) after
+ *     the first paint (the latency benchmark measures control change -> MI.drawn or
+ *     MI.rendered, whichever comes first) and MI.rendered(el) when everything is in.
  *   - every numeric readout element has data-testid; MI.showReadout / MI.showNumber set its
  *     text and data-value (the raw float).
  *   - controls are native inputs with a name attribute; MI.wire connects them.
@@ -49,6 +52,12 @@
   function fmtP(p) {
     if (p === null || p === undefined) return "n/a";
     return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+  }
+
+  // "p = 0.03", or "p ≤ 0.005" when no shuffle reached the observed value (the floor 1/(m+1)).
+  function pText(p, m) {
+    if (m && p <= 1 / (m + 1) + 1e-12) return `p ≤ ${fmtP(1 / (m + 1))}`;
+    return `p = ${fmtP(p)}`;
   }
 
   // ---------- API ----------
@@ -98,14 +107,22 @@
     if (typeof r === "number") return fmt(r);
     const parts = [`n = ${r.n}`, r.method];
     if (r.kind === "exact") parts.push("exact");
-    if (r.p_value !== undefined && r.p_value !== null) parts.push(`p = ${fmtP(r.p_value)}`);
+    if (r.p_value !== undefined && r.p_value !== null) parts.push(pText(r.p_value, r.n_resamples));
     if (r.ci) parts.push(`${Math.round((r.ci_level || 0.95) * 100)}% CI ${fmt(r.ci[0])} to ${fmt(r.ci[1])}`);
     return `${fmt(r.value)} ${r.unit || "bits"} (${parts.join(", ")})`;
   }
 
+  function readoutMeta(r) {
+    const full = readout(r);
+    const i = full.indexOf(" (");
+    return i < 0 ? [full, ""] : [full.slice(0, i), full.slice(i + 1)];
+  }
+
+  // Value and unit large, "(n, estimator, p, CI)" small; textContent is readout(r).
   function showReadout(node, r) {
     if (!node) return;
-    node.textContent = readout(r);
+    const [head, tail] = readoutMeta(r);
+    node.innerHTML = `<span class="v">${escapeHtml(head)}</span>` + (tail ? ` <span class="meta">${escapeHtml(tail)}</span>` : "");
     node.dataset.value = r && r.value !== null && r.value !== undefined ? String(r.value) : "";
     if (r && r.p_value !== undefined && r.p_value !== null) node.dataset.pvalue = String(r.p_value);
     if (r && r.method) node.dataset.method = r.method;
@@ -120,6 +137,13 @@
   // ---------- section state ----------
   function busy(el, on) {
     el.dataset.busy = on === false ? "0" : "1";
+  }
+
+  // The visible redraw after a control change is done (uncertainty may still be coming):
+  // increments data-draws; the latency benchmark times control change -> this.
+  function drawn(el) {
+    el.dataset.draws = String(Number(el.dataset.draws || 0) + 1);
+    el.dataset.drawnAt = String(performance.now());
   }
 
   function rendered(el) {
@@ -443,9 +467,9 @@
   }
 
   window.MI = {
-    api, apiLatest, ApiError, registerSection, start, readout, showReadout, showNumber, fmt, fmtP,
+    api, apiLatest, ApiError, registerSection, start, readout, showReadout, showNumber, fmt, fmtP, pText,
     plot, colors, snippetBox, tableFor, state, shareButton, debounce, controls, setControls, wire,
-    busy, rendered, showError, escapeHtml, copyText,
+    busy, drawn, rendered, showError, escapeHtml, copyText,
     get meta() { return meta; },
     get version() { return version.value; },
   };
