@@ -34,10 +34,18 @@ change the answer from seed to seed and invent precision the data lack). Instead
   k-th neighbour distance is 0, all samples at distance 0 are counted. Where it is positive
   the terms are those of KSG-1, so on data whose ties never reach k+1 copies the result
   equals KSG-1 exactly. The switch is announced by a :class:`mutinfo.TiesWarning`.
-* ``kl``: a sample with more than k exact copies uses, instead of a zero radius, the distance
-  to the nearest *different* sample, with k_i = (number of copies) + 1, i.e. the density is
-  estimated at the resolution of the data. For genuinely discrete values the differential
-  entropy is -inf; treat such a variable as discrete.
+  This is right for genuine point masses (a discrete variable stored as floats, an atom at
+  0 in a zero-inflated variable). Ties from *coarse rounding* of a continuous variable are a
+  harder case: with tens of copies per value the estimate is biased upwards at moderate n
+  (measured for Y = X + noise, I = 0.347 nats, y rounded to 0.07 s.d.: 0.56 at n = 1000,
+  0.37 at n = 16000; rounded to 0.007 s.d.: +0.01 at n = 2000).
+* ``kl``: a sample with c > k exact copies (a zero k-th neighbour distance) is given the
+  cell it represents at the data's resolution: radius = half the distance to the nearest
+  *different* sample, and k_i = c. For data rounded in one dimension this recovers the
+  continuous entropy closely (measured bias < 0.04 nats for N(0, 1) rounded to 0.01 or 0.1,
+  n = 2000); in several dimensions at coarse resolution it is biased upwards (+0.33 nats for
+  a 2-D Gaussian rounded to 0.1 s.d.). For genuinely discrete values the differential
+  entropy is -inf; treat such a variable as discrete (or use the histogram method).
 
 How to avoid the warning: pass ``discrete=True`` for a variable that is genuinely discrete
 (e.g. whole numbers stored as floats), use ``method="mixed_ksg"`` for data with point masses
@@ -169,15 +177,15 @@ def kl_entropy(
         if warn:
             warn_ties(
                 [name],
-                f"{int(zero.sum())} samples with more than k = {k} copies used the distance to the "
-                "nearest different sample (the density at the data's resolution).",
+                f"{int(zero.sum())} samples with more than k = {k} copies used half the distance to "
+                "the nearest different sample as radius (the density at the data's resolution).",
             )
         if zero.any():
             uniq, inverse, copies = np.unique(s, axis=0, return_inverse=True, return_counts=True)
             inverse = inverse.reshape(-1)
             nearest = cKDTree(uniq).query(uniq, k=2, p=np.inf, workers=workers(n_jobs))[0][:, 1]
             rho = rho.copy()
-            rho[zero] = nearest[inverse[zero]]
+            rho[zero] = 0.5 * nearest[inverse[zero]]
             k_i[zero] = copies[inverse[zero]]
     value = digamma(n) - np.mean(digamma(k_i)) + d * np.mean(np.log(2.0 * rho)) + np.sum(np.log(scale))
     return float(value)
@@ -206,7 +214,7 @@ def _ksg2_core(blocks: list[np.ndarray], k: int, n_jobs: int | None) -> float:
     nxz = count_in_boxes([x, z], [ex, ez], n_jobs).astype(np.float64)
     nyz = count_in_boxes([y, z], [ey, ez], n_jobs).astype(np.float64)
     nz = count_within(z, ez, n_jobs).astype(np.float64)
-    terms = digamma(nz) - digamma(nxz) + 1.0 / nxz - digamma(nyz) + 1.0 / nyz
+    terms = digamma(nz) - ((digamma(nxz) - 1.0 / nxz) + (digamma(nyz) - 1.0 / nyz))
     return float(digamma(k) - 2.0 / k + np.mean(terms))
 
 
@@ -287,6 +295,10 @@ def ksg_cmi(
     ``psi(k) - 2/k + <psi(n_z) - psi(n_xz) + 1/n_xz - psi(n_yz) + 1/n_yz>``, where n_xz
     counts samples inside the rectangle given by the largest x- and z-distances among the k
     neighbours. Parameters as in :func:`ksg_mi`; ties and negative values: module docstring.
+
+    Frenzel & Pompe derived only estimator 1 for CMI; the estimator-2 form has no published
+    bias analysis and is biased upwards in our checks (+0.05 nats at n = 2000 for
+    conditionally independent Gaussians, +0.036 at n = 8000). Prefer ``variant=1`` for CMI.
 
     Returns
     -------

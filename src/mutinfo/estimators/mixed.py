@@ -336,10 +336,11 @@ def mixed_terms(blocks: list[np.ndarray], k: int, n_jobs: int | None) -> float:
 
     if len(blocks) == 2:
         x, y = blocks
-        terms = digamma(k_i) - digamma(sub([x]) + 1.0) - digamma(sub([y]) + 1.0)
+        # x and y enter through one commutative sum, so swapping them gives the identical number
+        terms = digamma(k_i) - (digamma(sub([x]) + 1.0) + digamma(sub([y]) + 1.0))
         return float(digamma(n) + np.mean(terms))
     x, y, z = blocks
-    terms = digamma(k_i) - digamma(sub([x, z]) + 1.0) - digamma(sub([y, z]) + 1.0) + digamma(sub([z]) + 1.0)
+    terms = digamma(k_i) - (digamma(sub([x, z]) + 1.0) + digamma(sub([y, z]) + 1.0)) + digamma(sub([z]) + 1.0)
     return float(np.mean(terms))
 
 
