@@ -1,9 +1,181 @@
-"""Histogram (binned plug-in) estimators with a documented bin rule. Nats.
+"""Histogram (binned plug-in) estimators for continuous and mixed data. Values in nats.
 
-STUB: being built.
+Every continuous column is cut into equal-width bins spanning its observed range; discrete
+variables keep their own codes. The binned variables are then handed to the discrete
+Miller-Madow estimator (:mod:`mutinfo.estimators.discrete`), so
+
+* I(X;Y) = H(X_b) + H(Y_b) - H(X_b, Y_b) and
+  I(X;Y|Z) = H(X_b,Z_b) + H(Y_b,Z_b) - H(Z_b) - H(X_b,Y_b,Z_b), each H with the
+  Miller-Madow correction (m - 1)/(2n);
+* the differential entropy is h(X) ≈ H(X_b) + Σ_j log w_j, with w_j the bin width of
+  column j (the density is taken as constant within a bin).
+
+Bin rule
+--------
+``bins=None`` or ``"fd"`` (default): a Freedman-Diaconis width generalised to the
+dimension D of the largest joint term (the number of continuous columns in X for H(X), in
+(X, Y) for I(X;Y), in (X, Y, Z) for I(X;Y|Z)):
+``w_j = 2 IQR_j n^(-1/(D + 2))``, the n^(-1/(D+2)) rate that balances a histogram's
+squared bias and variance in D dimensions (Scott 1979; Freedman & Diaconis 1981). If a
+column's IQR is 0 (over half of the values tied) its standard deviation gives the width
+instead (Scott: ``3.49 σ_j n^(-1/(D+2))``). ``"scott"`` uses Scott's width for every column.
+The bin count of a column is ``ceil(range_j / w_j)``, at most ``ceil(sqrt(n))``; the bins
+then divide the observed range exactly. An integer ``bins=b`` uses b bins per column.
+
+Caveats: binning loses the information inside a bin (a downward bias on MI that shrinks
+with narrower bins) while narrower bins raise the sampling bias (upward); the rule balances
+the two but heavy-tailed columns (a huge range, capped bin count) get coarse bins and an
+underestimated MI. kNN estimators are usually better for continuous data; this method is
+the classic, transparent baseline.
+
+References
+----------
+Freedman, D. & Diaconis, P. (1981). On the histogram as a density estimator: L2 theory.
+*Z. Wahrscheinlichkeitstheorie verw. Gebiete* 57, 453-476. https://doi.org/10.1007/BF01025868
+Scott, D. W. (1979). On optimal and data-based histograms. *Biometrika* 66, 605-610.
+https://doi.org/10.1093/biomet/66.3.605
+Moddemeijer, R. (1989). On estimation of entropy and mutual information of continuous
+distributions. *Signal Processing* 16, 233-248. https://doi.org/10.1016/0165-1684(89)90132-1
 """
 
-from mutinfo.estimators._method import Method
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+from numba import njit, prange
+
+from mutinfo._variable import Variable
+from mutinfo.estimators import discrete as dk
+from mutinfo.estimators._method import Method, Options
+
+__all__ = ["METHODS", "bin_edges", "binned"]
+
+_RULES = ("fd", "scott")
+
+
+def _check_bins(bins: object) -> int | str:
+    if bins is None:
+        return "fd"
+    if isinstance(bins, str):
+        if bins in _RULES:
+            return bins
+        raise ValueError(f"`bins` must be None, 'fd', 'scott' or an integer >= 1; got {bins!r}.")
+    if isinstance(bins, bool) or not isinstance(bins, numbers.Integral):
+        raise TypeError(f"`bins` must be None, 'fd', 'scott' or an integer >= 1; got {bins!r}.")
+    if bins < 1:
+        raise ValueError(f"`bins` must be None, 'fd', 'scott' or an integer >= 1; got {bins!r}.")
+    return int(bins)
+
+
+def bin_edges(column: np.ndarray, n_dims: int, bins: int | str | None = None) -> tuple[float, float, int]:
+    """Range and bin count of one column under the documented rule.
+
+    Parameters
+    ----------
+    column : numpy.ndarray of float64, shape (n,)
+    n_dims : int
+        Dimension D of the largest joint term (see the module docstring).
+    bins : None, "fd", "scott" or int
+
+    Returns
+    -------
+    lo, width, count : float, float, int
+        Bins ``[lo + i w, lo + (i + 1) w)`` for i < count (the last one closed); ``width`` is
+        0 for a constant column (one bin).
+    """
+    rule = _check_bins(bins)
+    n = column.shape[0]
+    lo = float(column.min())
+    hi = float(column.max())
+    span = hi - lo
+    if span == 0.0:
+        return lo, 0.0, 1
+    if isinstance(rule, int):
+        count = rule
+    else:
+        rate = n ** (-1.0 / (n_dims + 2))
+        width = 0.0
+        if rule == "fd":
+            q75, q25 = np.percentile(column, [75.0, 25.0])
+            width = 2.0 * float(q75 - q25) * rate
+        if width <= 0.0:
+            width = 3.49 * float(column.std()) * rate
+        count = min(max(1, math.ceil(span / width)), math.ceil(math.sqrt(n)))
+    return lo, span / count, count
+
+
+@njit(parallel=True, cache=True)
+def _bin_codes(column: np.ndarray, lo: float, width: float, count: int) -> np.ndarray:
+    # elementwise (no reduction): identical for any thread count
+    n = column.shape[0]
+    out = np.empty(n, np.int64)
+    for i in prange(n):
+        k = int((column[i] - lo) / width)
+        out[i] = min(k, count - 1)  # the maximum belongs to the last, closed bin
+    return out
+
+
+def binned(v: Variable, n_dims: int, bins: int | str | None = None) -> tuple[Variable, float]:
+    """A discrete :class:`Variable` of bin codes for ``v`` and the sum of log bin widths.
+
+    Discrete variables are returned unchanged (log-width sum 0). A multivariate variable is
+    coded jointly over its occupied bin combinations.
+    """
+    if v.discrete:
+        return v, 0.0
+    codes = np.zeros(v.n, np.int64)
+    levels = 1
+    log_width = 0.0
+    for j in range(v.values.shape[1]):
+        column = np.ascontiguousarray(v.values[:, j])
+        lo, width, count = bin_edges(column, n_dims, bins)
+        log_width += math.log(width) if width > 0 else -math.inf
+        col_codes = _bin_codes(column, lo, width, count) if width > 0 else np.zeros(v.n, np.int64)
+        if j == 0:
+            codes, levels = col_codes, count
+        else:
+            codes, _, counts = dk.pair_codes(codes, levels, col_codes, count)
+            levels = counts.shape[0]
+    out = Variable(name=v.name, values=codes, discrete=True, n_levels=levels, columns=v.columns)
+    return out, log_width
+
+
+def _continuous_dims(*variables: Variable) -> int:
+    return max(1, sum(v.d for v in variables if not v.discrete))
+
+
+def _entropy(x: Variable, options: Options) -> float:
+    bx, log_width = binned(x, _continuous_dims(x), options.bins)
+    return dk.METHODS["miller_madow"].entropy(bx, options) + log_width
+
+
+def _mi(x: Variable, y: Variable, options: Options) -> float:
+    dims = _continuous_dims(x, y)
+    bx, _ = binned(x, dims, options.bins)
+    by, _ = binned(y, dims, options.bins)
+    return dk.METHODS["miller_madow"].mi(bx, by, options)
+
+
+def _cmi(x: Variable, y: Variable, z: Variable, options: Options) -> float:
+    dims = _continuous_dims(x, y, z)
+    bx, _ = binned(x, dims, options.bins)
+    by, _ = binned(y, dims, options.bins)
+    bz, _ = binned(z, dims, options.bins)
+    return dk.METHODS["miller_madow"].cmi(bx, by, bz, options)
+
 
 #: Methods this module registers (name -> Method); merged by the registry.
-METHODS: dict[str, Method] = {}
+METHODS: dict[str, Method] = {
+    "histogram": Method(
+        name="histogram",
+        summary="Equal-width bins (Freedman-Diaconis width for the joint dimension), Miller-Madow.",
+        kinds=frozenset({"continuous", "mixed"}),
+        entropy=_entropy,
+        mi=_mi,
+        cmi=_cmi,
+        reference="Moddemeijer, R. (1989). Signal Processing 16, 233-248. "
+        "https://doi.org/10.1016/0165-1684(89)90132-1",
+    ),
+}
