@@ -92,6 +92,19 @@ class Engine:
         return self.estimate(tuple(v.take(rows) for v in self.variables))
 
 
+#: Below this many rows a resampling loop runs its kernels on one thread when ``n_jobs`` is
+#: None: each kernel call then takes microseconds, and starting a parallel region costs more
+#: than it saves (results are identical for every thread count, so this only affects speed).
+SERIAL_BELOW = 4096
+
+
+def loop_threads(n_jobs: int | None, n: int) -> int | None:
+    """Thread count for the kernels inside a resampling loop over data of ``n`` rows."""
+    if n_jobs is None and n < SERIAL_BELOW:
+        return 1
+    return n_jobs
+
+
 # --------------------------------------------------------------------------- null schemes
 
 
@@ -241,7 +254,7 @@ def null_nats(
 
     kernel = engine.kernel
     options = engine.options
-    with warnings.catch_warnings(), numba_threads(options.n_jobs):
+    with warnings.catch_warnings(), numba_threads(loop_threads(options.n_jobs, n)):
         warnings.simplefilter("ignore", MutinfoWarning)
         for r in range(n_resamples):
             shuffled = vy.take(draw())
@@ -294,7 +307,10 @@ def interval_nats(
         def rows() -> np.ndarray:
             return np.sort(rng.integers(0, n, size=n))
 
-    with warnings.catch_warnings(record=True) as record, numba_threads(engine.options.n_jobs):
+    with (
+        warnings.catch_warnings(record=True) as record,
+        numba_threads(loop_threads(engine.options.n_jobs, subsample_size(n) if method == "subsample" else n)),
+    ):
         warnings.simplefilter("always", MutinfoWarning)
         for r in range(n_resamples):
             estimates[r] = engine.estimate_rows(rows())
