@@ -315,12 +315,15 @@ def to_variable(obj: Any, name: str, *, discrete: DiscreteFlag = "auto") -> Vari
         raise ValueError(f"`{name}` must contain at least one sample; got an empty input of {n} rows.")
     kinds = [_column_kind(c, name, lab) for c, lab in zip(columns, labels)]
 
+    encoded: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id(column) -> codes, levels
+
     def looks_discrete(col: np.ndarray, kind: str) -> bool:
         if kind in ("bool", "string"):
             return True
         if kind == "integer":
             limit = min(MAX_AUTO_LEVELS, n // 2)
-            _, levels = encode_integers(col.astype(np.int64, copy=False))
+            encoded[id(col)] = encode_integers(col.astype(np.int64, copy=False))  # reused below
+            levels = encoded[id(col)][1]
             return 1 <= levels.shape[0] <= max(limit, 1) and levels.shape[0] < n
         return False
 
@@ -359,7 +362,7 @@ def to_variable(obj: Any, name: str, *, discrete: DiscreteFlag = "auto") -> Vari
                 f"`{name}` must contain only finite values (no NaN or inf); column {label!r} "
                 f"has {int((~np.isfinite(col)).sum())} non-finite entries."
             )
-        c, lev = _encode_column(col, kind)
+        c, lev = encoded.pop(id(col)) if id(col) in encoded else _encode_column(col, kind)
         codes.append(c)
         sizes.append(int(lev.shape[0]))
         levels_list.append(lev)
