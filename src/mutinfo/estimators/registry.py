@@ -16,7 +16,7 @@ The ``"auto"`` policy
 from __future__ import annotations
 
 from mutinfo._variable import Variable
-from mutinfo.estimators import discrete, gaussian, histogram, knn
+from mutinfo.estimators import combined, discrete, gaussian, histogram, knn
 from mutinfo.estimators._method import Method, Options, signature_kind
 
 __all__ = ["METHODS", "auto_method", "available_methods", "resolve"]
@@ -25,6 +25,7 @@ METHODS: dict[str, Method] = {
     **discrete.METHODS,
     **knn.METHODS,
     **gaussian.METHODS,
+    **combined.METHODS,
     **histogram.METHODS,
 }
 
@@ -57,8 +58,19 @@ def auto_method(quantity: str, variables: tuple[Variable, ...], options: Options
     if kind == "discrete":
         return discrete.auto_discrete_method(quantity, variables)
     if kind == "continuous":
-        return "ksg1" if quantity != "entropy" else "kl"
+        if quantity == "entropy":
+            return "kl"
+        if gaussian.METHODS["gaussian_copula"].accepts(variables) is not None:
+            return "ksg1"  # too few samples for a covariance, or linearly dependent columns
+        if sum(v.d for v in variables) <= COPULA_KSG_MAX_DIM:
+            return "copula_ksg"
+        return "gaussian_copula"
     return "mixed_ksg"
+
+
+#: Largest total dimension (x, y and z columns) for which "auto" runs ``copula_ksg``;
+#: above it "auto" is ``gaussian_copula``.
+COPULA_KSG_MAX_DIM = 6
 
 
 def resolve(quantity: str, method: str, variables: tuple[Variable, ...], options: Options) -> Method:
