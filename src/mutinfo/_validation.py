@@ -137,7 +137,7 @@ def check_same_length(*variables: Variable) -> int:
 def _columns_of(obj: Any, name: str) -> tuple[list[np.ndarray], list[str]]:
     """Split any supported container into 1-D column arrays and their labels."""
     module = type(obj).__module__.split(".")[0]
-    if isinstance(obj, (Iterator, range)) or (hasattr(obj, "__next__")):
+    if isinstance(obj, Iterator) or hasattr(obj, "__next__"):
         raise TypeError(
             f"`{name}` must be an array-like (numpy, list, pandas, polars or Arrow); "
             f"got an iterator/generator {_show(obj)}. Wrap it in list() or np.asarray()."
@@ -184,6 +184,8 @@ def _columns_of(obj: Any, name: str) -> tuple[list[np.ndarray], list[str]]:
         raise ValueError(f"`{name}` must be 1-D (n,) or 2-D (n, d); got shape {arr.shape}.")
     if arr.ndim == 1:
         return [arr], ["0"]
+    if arr.shape[1] == 0:
+        raise ValueError(f"`{name}` must have at least one column; got shape {arr.shape}.")
     return [arr[:, j] for j in range(arr.shape[1])], [str(j) for j in range(arr.shape[1])]
 
 
@@ -250,7 +252,10 @@ def _column_kind(col: np.ndarray, name: str, label: str) -> str:
                     )
         return "string"
     if kind == "c":
-        raise TypeError(f"`{name}` column {label!r} is complex; only real numbers are supported.")
+        raise TypeError(
+            f"`{name}` column {label!r} is complex; only real numbers are supported; "
+            f"got {_show(col[0])} first."
+        )
     raise TypeError(f"`{name}` column {label!r} has unsupported dtype {col.dtype}.")
 
 
@@ -310,8 +315,10 @@ def to_variable(obj: Any, name: str, *, discrete: DiscreteFlag = "auto") -> Vari
             f"`discrete` entries must be 'auto', True or False; got {_show(discrete)} for `{name}`."
         )
     columns, labels = _columns_of(obj, name)
+    if len(columns) == 0:
+        raise ValueError(f"`{name}` must have at least one column; got a table with 0 columns.")
     n = columns[0].shape[0]
-    if n == 0 or len(columns) == 0:
+    if n == 0:
         raise ValueError(f"`{name}` must contain at least one sample; got an empty input of {n} rows.")
     kinds = [_column_kind(c, name, lab) for c, lab in zip(columns, labels)]
 
@@ -333,11 +340,12 @@ def to_variable(obj: Any, name: str, *, discrete: DiscreteFlag = "auto") -> Vari
         is_discrete = bool(discrete)
 
     if not is_discrete:
-        for kind, label in zip(kinds, labels):
+        for col, kind, label in zip(columns, kinds, labels):
             if kind == "string":
                 raise TypeError(
                     f"`{name}` column {label!r} holds strings/categories, which cannot be "
-                    "continuous; pass discrete=True (or 'auto') for this variable."
+                    f"continuous; pass discrete=True (or 'auto') for this variable; got {_show(col[0])} "
+                    "first."
                 )
         values = np.empty((n, len(columns)), dtype=np.float64)
         for j, col in enumerate(columns):
@@ -376,7 +384,7 @@ def to_variable(obj: Any, name: str, *, discrete: DiscreteFlag = "auto") -> Vari
 def _discrete_flags(discrete: DiscreteSpec, names: Sequence[str]) -> list[DiscreteFlag]:
     if isinstance(discrete, (bool, np.bool_)) or discrete == "auto":
         return [discrete if discrete == "auto" else bool(discrete)] * len(names)
-    if isinstance(discrete, str):
+    if isinstance(discrete, str) or not isinstance(discrete, (Sequence, np.ndarray)):
         raise ValueError(
             f"`discrete` must be 'auto', True, False or one such entry per variable; got {_show(discrete)}."
         )
