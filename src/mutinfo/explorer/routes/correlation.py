@@ -95,7 +95,7 @@ def relationship_view(kind: str, n: int, noise: float, seed: int, stage: str = "
     if stage == "full":
         mi_record = _uncertainty(kind, n, noise, seed)
     else:
-        mi_record = readout(mi.mutual_info(x, y), label="I(X;Y)")
+        mi_record = readout(mi.mutual_info(x, y, rng=seed), label="I(X;Y)")
     body: dict[str, Any] = {
         "kind": kind,
         "description": RELATIONSHIPS[kind],

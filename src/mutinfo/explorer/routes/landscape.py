@@ -125,6 +125,6 @@ def landscape_map(
         body["knn"] = _knn_test(preset, n, noise, seed)
     else:
         x, y = _data(preset, n, noise, seed)
-        body["knn"] = readout(mi.mutual_info(x, y), label="I(X;Y) kNN, unbinned")
+        body["knn"] = readout(mi.mutual_info(x, y, rng=seed), label="I(X;Y) kNN, unbinned")
     body["stage"] = stage
     return clean(body)
