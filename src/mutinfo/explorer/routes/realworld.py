@@ -56,11 +56,22 @@ def fdr_qvalues(p_values: np.ndarray) -> tuple[np.ndarray | None, str]:
     return np.asarray(q, dtype=float), "Benjamini-Hochberg q-values from mi.fdr."
 
 
+def _estimate_or_test(
+    x: Any, y: Any, *, full: bool, n_resamples: int, seed: int, **options: Any
+) -> dict[str, Any]:
+    """A readout: the estimate alone (``full=False``, fast) or with its permutation test."""
+    if full:
+        return mi_with_test(x, y, n_resamples=n_resamples, seed=seed, ci_resamples=None, **options)
+    return readout(mi.mutual_info(x, y, base=UNIT_BASE, **options))
+
+
+Stage = Query("full", description="'estimate': values only (fast); 'full': with permutation tests")
+
 # ----------------------------------------------------------------------------- weather
 
 
 @lru_cache(maxsize=32)
-def _weather(n: int, month: int, seed: int, n_resamples: int) -> dict[str, Any]:
+def _weather(n: int, month: int, seed: int, n_resamples: int, full: bool) -> dict[str, Any]:
     table = datasets.load_weather()
     if month:
         table = table[table["month"] == month]
@@ -71,8 +82,9 @@ def _weather(n: int, month: int, seed: int, n_resamples: int) -> dict[str, Any]:
     lottery = datasets.make_lottery(len(rows), rng=seed)["number"].to_numpy()
     with warnings.catch_warnings(record=True) as records:
         warnings.simplefilter("always")
-        th = mi_with_test(temp, humid, n_resamples=n_resamples, seed=seed, discrete=False)
-        tl = mi_with_test(temp, lottery, n_resamples=n_resamples, seed=seed, discrete=(False, True))
+        test = {"full": full, "n_resamples": n_resamples, "seed": seed}
+        th = _estimate_or_test(temp, humid, discrete=False, **test)
+        tl = _estimate_or_test(temp, lottery, discrete=(False, True), **test)
     r_th = stats.pearsonr(temp, humid)
     r_tl = stats.pearsonr(temp, lottery)
     code = snippet(
@@ -122,16 +134,17 @@ def weather(
     month: int = Query(0, ge=0, le=12, description="0 for the whole year, else one month"),
     seed: int = Seed,
     n_resamples: int = Resamples,
+    stage: Literal["estimate", "full"] = Stage,
 ) -> dict[str, Any]:
     """MI of temperature with humidity (dependent) and with lottery draws (independent)."""
-    return _weather(n, month, seed, n_resamples)
+    return {**_weather(n, month, seed, n_resamples, stage == "full"), "stage": stage}
 
 
 # ----------------------------------------------------------------------------- medical
 
 
 @lru_cache(maxsize=16)
-def _medical(k: int, n_resamples: int, seed: int) -> dict[str, Any]:
+def _medical(k: int, n_resamples: int, seed: int, full: bool) -> dict[str, Any]:
     table = datasets.load_breast_cancer()
     diagnosis = table["diagnosis"].to_numpy()
     malignant = (diagnosis == "malignant").astype(float)
@@ -141,21 +154,16 @@ def _medical(k: int, n_resamples: int, seed: int) -> dict[str, Any]:
         warnings.simplefilter("always")
         for name in features:
             x = table[name].to_numpy(dtype=float)
-            rec = mi_with_test(
-                x,
-                diagnosis,
-                n_resamples=n_resamples,
-                seed=seed,
-                ci_resamples=None,
-                k=k,
-                discrete=(False, True),
+            rec = _estimate_or_test(
+                x, diagnosis, full=full, n_resamples=n_resamples, seed=seed, k=k, discrete=(False, True)
             )
             r = stats.pearsonr(x, malignant)
             rows.append(
                 {"feature": name, "mi": rec, "pearson_r": float(r.statistic), "pearson_p": float(r.pvalue)}
             )
-    p_values = np.array([row["mi"]["p_value"] for row in rows])
-    q, q_note = fdr_qvalues(p_values)
+    q, q_note = None, "q-values follow with the permutation tests."
+    if full:
+        q, q_note = fdr_qvalues(np.array([row["mi"]["p_value"] for row in rows]))
     for i, row in enumerate(rows):
         row["q_value"] = None if q is None else float(q[i])
     by_mi = sorted(rows, key=lambda r: -r["mi"]["value"])
@@ -204,16 +212,20 @@ def medical(
     k: int = Query(3, ge=1, le=20),
     n_resamples: int = Resamples,
     seed: int = Seed,
+    stage: Literal["estimate", "full"] = Stage,
 ) -> dict[str, Any]:
     """Breast-cancer features ranked by MI with the diagnosis, Pearson ranking beside."""
-    return _medical(k, n_resamples, seed)
+    return {**_medical(k, n_resamples, seed, stage == "full"), "stage": stage}
 
 
 # ----------------------------------------------------------------------------- genes
 
 
 @lru_cache(maxsize=16)
-def _genes(k: int, top: int, method: str) -> dict[str, Any]:
+def _gene_scores(
+    k: int, method: str
+) -> tuple[np.ndarray, list[dict[str, Any]], set[frozenset[str]], list[str]]:
+    """Pairwise MI between the genes (the expensive part, independent of ``top``)."""
     table = datasets.load_gene_network()
     edges = datasets.load_gene_network_edges()
     genes = list(datasets.GENES)
@@ -236,6 +248,13 @@ def _genes(k: int, top: int, method: str) -> dict[str, Any]:
                 }
             )
     pairs.sort(key=lambda p: -p["mi"]["value"])
+    return matrix, pairs, known, _caught(records)
+
+
+@lru_cache(maxsize=64)
+def _genes(k: int, top: int, method: str) -> dict[str, Any]:
+    matrix, pairs, known, caught = _gene_scores(k, method)
+    genes = list(datasets.GENES)
     hits = np.cumsum([p["known"] for p in pairs])
     precision = [float(hits[m - 1] / m) for m in range(1, len(pairs) + 1)]
     top = min(top, len(pairs))
@@ -262,9 +281,9 @@ def _genes(k: int, top: int, method: str) -> dict[str, Any]:
     return clean(
         {
             "genes": genes,
-            "n": len(table),
+            "n": pairs[0]["mi"]["n"],
             "k": k,
-            "method": pairs[0]["mi"]["method"] if pairs else method,
+            "method": pairs[0]["mi"]["method"],
             "unit": "bits",
             "matrix": matrix,
             "pairs": pairs,
@@ -275,7 +294,7 @@ def _genes(k: int, top: int, method: str) -> dict[str, Any]:
             "known_pairs": sorted(sorted(p) for p in known),
             "n_known_pairs": len(known),
             "source": datasets.describe("gene_network"),
-            "warnings": _caught(records),
+            "warnings": caught,
             "snippet": code,
         }
     )
