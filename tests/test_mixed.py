@@ -210,12 +210,12 @@ def test_counts_match_brute_force_with_ties() -> None:
         a = np.round(rng.normal(size=(300, d)), 1)
         dist = np.max(np.abs(a[:, None, :] - a[None, :, :]), axis=2)
         r = rng.choice([0.0, 0.1, 0.25, np.nextafter(0.2, 0)], size=300)
-        assert np.array_equal(mixed.count_within(a, r, None), (dist <= r[:, None]).sum(1) - 1)
+        assert np.array_equal(mixed.count_within(a, r), (dist <= r[:, None]).sum(1) - 1)
         b = rng.normal(size=(300, 2))
         db = np.max(np.abs(b[:, None, :] - b[None, :, :]), axis=2)
         rb = rng.uniform(0, 0.6, size=300)
         want = ((dist <= r[:, None]) & (db <= rb[:, None])).sum(1) - 1
-        assert np.array_equal(mixed.count_in_boxes([a, b], [r, rb], None), want)
+        assert np.array_equal(mixed.count_in_boxes([a, b], [r, rb]), want)
 
 
 def test_tie_helpers() -> None:

@@ -206,14 +206,14 @@ def _ksg2_core(blocks: list[np.ndarray], k: int, n_jobs: int | None) -> float:
         block_extents(b, idx, e)
         extents.append(e)
     if len(blocks) == 2:
-        nx = count_within(blocks[0], extents[0], n_jobs).astype(np.float64)
-        ny = count_within(blocks[1], extents[1], n_jobs).astype(np.float64)
+        nx = count_within(blocks[0], extents[0]).astype(np.float64)
+        ny = count_within(blocks[1], extents[1]).astype(np.float64)
         return float(digamma(k) - 1.0 / k + digamma(n) - np.mean(digamma(nx) + digamma(ny)))
     x, y, z = blocks
     ex, ey, ez = extents
-    nxz = count_in_boxes([x, z], [ex, ez], n_jobs).astype(np.float64)
-    nyz = count_in_boxes([y, z], [ey, ez], n_jobs).astype(np.float64)
-    nz = count_within(z, ez, n_jobs).astype(np.float64)
+    nxz = count_in_boxes([x, z], [ex, ez]).astype(np.float64)
+    nyz = count_in_boxes([y, z], [ey, ez]).astype(np.float64)
+    nz = count_within(z, ez).astype(np.float64)
     terms = digamma(nz) - ((digamma(nxz) - 1.0 / nxz) + (digamma(nyz) - 1.0 / nyz))
     return float(digamma(k) - 2.0 / k + np.mean(terms))
 

@@ -71,8 +71,8 @@ __all__ = [
     "workers",
 ]
 
-#: Points per block when candidate neighbour lists are materialised (bounds memory).
-_CHUNK = 4096
+#: Points per leaf of the counting KD-tree.
+_LEAF = 16
 
 
 # --------------------------------------------------------------------------- preparation
@@ -180,41 +180,119 @@ def _count_sorted_1d(s: np.ndarray, v: np.ndarray, r: np.ndarray, out: np.ndarra
         out[i] = lo - first - 1
 
 
+@njit(cache=True)
+def _build_tree(points: np.ndarray, leaf: int) -> tuple:
+    """Counting KD-tree: median splits on the widest dimension, exact bounding boxes.
+
+    Returns the point order and, per node, its slice [start, stop) of that order, children
+    (-1 for leaves) and bounding box. A node whose points are all identical stays a leaf.
+    """
+    n, d = points.shape
+    cap = 4 * (n // leaf + 1) + 1
+    perm = np.arange(n)
+    start = np.empty(cap, dtype=np.int64)
+    stop = np.empty(cap, dtype=np.int64)
+    left = np.full(cap, -1, dtype=np.int64)
+    right = np.full(cap, -1, dtype=np.int64)
+    lo = np.empty((cap, d))
+    hi = np.empty((cap, d))
+    stack = np.empty(cap, dtype=np.int64)
+    start[0], stop[0], stack[0] = 0, n, 0
+    used, top = 1, 1
+    while top > 0:
+        top -= 1
+        node = stack[top]
+        s, e = start[node], stop[node]
+        best, width = 0, 0.0
+        for c in range(d):
+            mn, mx = np.inf, -np.inf
+            for t in range(s, e):
+                v = points[perm[t], c]
+                mn = min(mn, v)
+                mx = max(mx, v)
+            lo[node, c], hi[node, c] = mn, mx
+            if mx - mn > width:
+                best, width = c, mx - mn
+        if e - s <= leaf or width == 0.0:
+            continue
+        values = np.empty(e - s)
+        for t in range(s, e):
+            values[t - s] = points[perm[t], best]
+        segment = perm[s:e][np.argsort(values)]
+        perm[s:e] = segment
+        mid = s + (e - s) // 2
+        left[node], right[node] = used, used + 1
+        start[used], stop[used], start[used + 1], stop[used + 1] = s, mid, mid, e
+        stack[top], stack[top + 1] = used, used + 1
+        used += 2
+        top += 2
+    return perm, start[:used], stop[:used], left[:used], right[:used], lo[:used], hi[:used]
+
+
 @njit(parallel=True, cache=True)
-def _filter_boxes(
-    blocks: np.ndarray,
-    bounds: np.ndarray,
+def _tree_count(
+    tp: np.ndarray,
+    start: np.ndarray,
+    stop: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    q: np.ndarray,
     radii: np.ndarray,
-    points: np.ndarray,
-    offsets: np.ndarray,
-    candidates: np.ndarray,
     out: np.ndarray,
 ) -> None:
-    """Count candidates j != i within every block's own radius of point i (max-norm).
+    """out[i] = #{rows t of tp : |tp[t, c] - q[i, c]| <= radii[i, c] for every column c}.
 
-    ``blocks`` is (n, D) with block b spanning columns bounds[b]:bounds[b+1]; ``radii`` is
-    (n, B); point ``points[t]`` has candidates ``candidates[offsets[t]:offsets[t+1]]``.
+    Whole nodes inside the box are counted from their size, nodes outside are skipped. The
+    box tests are exact in floating point: fl(p - v) is monotone in p, so a bounding box
+    inside (outside) the query box implies every point in it is.
     """
-    n_blocks = bounds.shape[0] - 1
-    for t in prange(points.shape[0]):
-        i = points[t]
-        count = 0
-        for c in range(offsets[t], offsets[t + 1]):
-            j = candidates[c]
-            if j == i:
-                continue
+    d = q.shape[1]
+    for i in prange(q.shape[0]):
+        stack = np.empty(128, dtype=np.int64)
+        stack[0] = 0
+        top = 1
+        total = 0
+        while top > 0:
+            top -= 1
+            node = stack[top]
             inside = True
-            for b in range(n_blocks):
-                r = radii[i, b]
-                for col in range(bounds[b], bounds[b + 1]):
-                    if abs(blocks[j, col] - blocks[i, col]) > r:
-                        inside = False
-                        break
-                if not inside:
+            outside = False
+            for c in range(d):
+                v, r = q[i, c], radii[i, c]
+                if lo[node, c] - v > r or v - hi[node, c] > r:
+                    outside = True
                     break
+                if v - lo[node, c] > r or hi[node, c] - v > r:
+                    inside = False
+            if outside:
+                continue
             if inside:
-                count += 1
-        out[t] = count
+                total += stop[node] - start[node]
+            elif left[node] < 0:
+                for t in range(start[node], stop[node]):
+                    ok = True
+                    for c in range(d):
+                        if abs(tp[t, c] - q[i, c]) > radii[i, c]:
+                            ok = False
+                            break
+                    if ok:
+                        total += 1
+            else:
+                stack[top] = left[node]
+                stack[top + 1] = right[node]
+                top += 2
+        out[i] = total
+
+
+def _count_boxes_tree(values: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    """Other rows inside each row's box; ``radii`` is (n, d), one radius per column."""
+    perm, start, stop, left, right, lo, hi = _build_tree(values, _LEAF)
+    out = np.empty(values.shape[0], dtype=np.int64)
+    tp = np.ascontiguousarray(values[perm])
+    _tree_count(tp, start, stop, left, right, lo, hi, values, np.ascontiguousarray(radii), out)
+    return out - 1
 
 
 @njit(parallel=True, cache=True)
@@ -232,55 +310,34 @@ def block_extents(v: np.ndarray, idx: np.ndarray, out: np.ndarray) -> None:
         out[i] = e
 
 
-def count_within(
-    values: np.ndarray, radii: np.ndarray, n_jobs: int | None, *, tree: cKDTree | None = None
-) -> np.ndarray:
+def count_within(values: np.ndarray, radii: np.ndarray) -> np.ndarray:
     """For each row i, the number of other rows j with ``max_c |v_jc - v_ic| <= radii[i]``.
 
     A strict inequality ``< eps`` is obtained by passing ``np.nextafter(eps, 0)``: no double
     lies between the two, so the counts are exact. One column: binary search on the sorted
-    values (O(n log n), independent of ties); several: ``cKDTree.query_ball_point``.
+    values; several: a counting KD-tree that adds whole nodes inside the ball by their size
+    (both O(n log n) in practice, whatever the counts are). Parallel over rows.
     """
-    n = values.shape[0]
     radii = np.ascontiguousarray(radii, dtype=np.float64)
     if values.shape[1] == 1:
         v = np.ascontiguousarray(values[:, 0])
-        out = np.empty(n, dtype=np.int64)
+        out = np.empty(v.shape[0], dtype=np.int64)
         _count_sorted_1d(np.sort(v), v, radii, out)
         return out
-    tree = cKDTree(values) if tree is None else tree
-    counts = tree.query_ball_point(values, r=radii, p=np.inf, return_length=True, workers=workers(n_jobs))
-    return np.asarray(counts, dtype=np.int64) - 1
+    return _count_boxes_tree(values, np.repeat(radii[:, None], values.shape[1], axis=1))
 
 
-def count_in_boxes(blocks: list[np.ndarray], radii: list[np.ndarray], n_jobs: int | None) -> np.ndarray:
+def count_in_boxes(blocks: list[np.ndarray], radii: list[np.ndarray]) -> np.ndarray:
     """For each row i, the number of other rows within ``radii[b][i]`` in every block b.
 
-    With one block this is :func:`count_within`. With several (the rectangles of KSG
-    estimator 2 for CMI), candidates come from a ball query of the largest radius, then an
-    exact per-block test filters them, a chunk of points at a time.
+    With one block this is :func:`count_within`; with several (the rectangles of KSG
+    estimator 2 for CMI) each column gets its block's radius in the counting KD-tree.
     """
     if len(blocks) == 1:
-        return count_within(blocks[0], radii[0], n_jobs)
+        return count_within(blocks[0], radii[0])
     joint = np.ascontiguousarray(np.hstack(blocks))
-    r = np.column_stack(radii)
-    bounds = np.concatenate([[0], np.cumsum([b.shape[1] for b in blocks])]).astype(np.int64)
-    outer = r.max(axis=1)
-    tree = cKDTree(joint)
-    n = joint.shape[0]
-    out = np.empty(n, dtype=np.int64)
-    for start in range(0, n, _CHUNK):
-        stop = min(n, start + _CHUNK)
-        lists = tree.query_ball_point(
-            joint[start:stop], r=outer[start:stop], p=np.inf, workers=workers(n_jobs)
-        )
-        lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=stop - start)
-        offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-        flat = np.fromiter((j for x in lists for j in x), dtype=np.int64, count=int(offsets[-1]))
-        part = np.empty(stop - start, dtype=np.int64)
-        _filter_boxes(joint, bounds, r, np.arange(start, stop, dtype=np.int64), offsets, flat, part)
-        out[start:stop] = part
-    return out
+    per_column = np.column_stack([np.repeat(r[:, None], b.shape[1], axis=1) for b, r in zip(blocks, radii)])
+    return _count_boxes_tree(joint, per_column)
 
 
 def knn_radius(joint: np.ndarray, k: int, n_jobs: int | None) -> tuple[np.ndarray, np.ndarray]:
@@ -332,7 +389,7 @@ def mixed_terms(blocks: list[np.ndarray], k: int, n_jobs: int | None) -> float:
 
     def sub(parts: list[np.ndarray]) -> np.ndarray:
         values = parts[0] if len(parts) == 1 else np.ascontiguousarray(np.hstack(parts))
-        return count_within(values, radius, n_jobs).astype(np.float64)
+        return count_within(values, radius).astype(np.float64)
 
     if len(blocks) == 2:
         x, y = blocks
@@ -382,7 +439,7 @@ def ross_mi(labels: np.ndarray, y: np.ndarray, k: int, n_jobs: int | None) -> tu
             kk[zero] = duplicate_counts(ys[members])[zero]
         radius[members] = np.where(zero, 0.0, np.nextafter(d, 0.0))
         k_i[members] = kk
-    m = count_within(ys, radius, n_jobs).astype(np.float64) + 1.0
+    m = count_within(ys, radius).astype(np.float64) + 1.0
     value = digamma(n) - np.mean(digamma(sizes[labels].astype(np.float64))) + np.mean(digamma(k_i))
     value -= np.mean(digamma(m))
     return float(value), int(np.sum(sizes[labels] <= k))
