@@ -86,6 +86,7 @@ from scipy.spatial import cKDTree
 from scipy.special import digamma
 
 from mutinfo._variable import Variable
+from mutinfo.estimators import knn1d
 from mutinfo.estimators._method import Method, Options
 from mutinfo.estimators.mixed import (
     MIXED_DONE,
@@ -125,11 +126,7 @@ _KSG_REF = "Kraskov, Stögbauer & Grassberger (2004), https://doi.org/10.1103/Ph
 
 
 def _fast_1d(variant: int) -> Callable[[np.ndarray, np.ndarray, int], float] | None:
-    """The exact rank-grid kernel for scalar, tie-free x and y, when it is installed."""
-    try:
-        from mutinfo.estimators import knn1d
-    except ImportError:  # pragma: no cover - the module ships with the package
-        return None
+    """The exact rank-grid kernel for scalar, tie-free x and y (None: use the KD-tree path)."""
     return knn1d.ksg1_1d if variant == 1 else knn1d.ksg2_1d
 
 
