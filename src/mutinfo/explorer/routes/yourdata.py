@@ -21,7 +21,7 @@ import threading
 import warnings
 from collections import OrderedDict
 from itertools import combinations
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ from fastapi import APIRouter, File, HTTPException, Query, UploadFile
 from fastapi.responses import Response
 
 import mutinfo as mi
-from mutinfo.explorer.common import UNIT_BASE, clean, mi_with_test, snippet
+from mutinfo.explorer.common import UNIT_BASE, clean, mi_with_test, readout, snippet
 from mutinfo.explorer.routes.realworld import fdr_qvalues
 
 router = APIRouter(prefix="/api/yourdata", tags=["yourdata"])
@@ -45,7 +45,7 @@ MIN_ROWS = 10
 
 _CHUNK = 1 << 20
 _STORE: OrderedDict[str, dict[str, Any]] = OrderedDict()
-_RESULTS: dict[tuple[str, str, int, int], dict[str, Any]] = {}
+_RESULTS: dict[tuple[str, str, int, int, bool], dict[str, Any]] = {}
 _LOCK = threading.Lock()
 
 
@@ -185,8 +185,25 @@ def _pair(table: pd.DataFrame, a: str, b: str) -> tuple[np.ndarray, np.ndarray, 
     return xa, xb, (da, db)
 
 
-def _analyze(token: str, target: str, n_resamples: int, seed: int) -> dict[str, Any]:
-    key = (token, target, n_resamples, seed)
+def _matrix(token: str, table: pd.DataFrame) -> tuple[list[str], np.ndarray]:
+    """MI between every pair of columns (cached per upload; it does not depend on the target)."""
+    key = (token, "", 0, 0, False)
+    if key in _RESULTS:
+        return _RESULTS[key]["columns"], _RESULTS[key]["matrix"]
+    names = list(table.columns)
+    matrix = np.full((len(names), len(names)), np.nan)
+    for i, j in combinations(range(len(names)), 2):
+        a, b, flags = _pair(table, names[i], names[j])
+        if len(a) >= MIN_ROWS:
+            matrix[i, j] = matrix[j, i] = float(mi.mutual_info(a, b, discrete=flags, base=UNIT_BASE))
+    with _LOCK:
+        if token in _STORE:
+            _RESULTS[key] = {"columns": names, "matrix": matrix}
+    return names, matrix
+
+
+def _analyze(token: str, target: str, n_resamples: int, seed: int, full: bool = True) -> dict[str, Any]:
+    key = (token, target, n_resamples, seed, full)
     if key in _RESULTS:
         return _RESULTS[key]
     table = _table(token)
@@ -205,18 +222,20 @@ def _analyze(token: str, target: str, n_resamples: int, seed: int) -> dict[str, 
             if len(x) < MIN_ROWS:
                 notes.append(f"{name}: fewer than {MIN_ROWS} rows with both values; skipped.")
                 continue
-            rec = mi_with_test(x, y, n_resamples=n_resamples, seed=seed, ci_resamples=None, discrete=flags)
+            if full:
+                rec = mi_with_test(
+                    x, y, n_resamples=n_resamples, seed=seed, ci_resamples=None, discrete=flags
+                )
+            else:
+                rec = readout(mi.mutual_info(x, y, discrete=flags, base=UNIT_BASE))
             rows.append({"feature": name, "kind": "discrete" if flags[0] else "continuous", "mi": rec})
-        q, q_note = fdr_qvalues(np.array([r["mi"]["p_value"] for r in rows]))
+        q, q_note = None, "q-values follow with the permutation tests."
+        if full and rows:
+            q, q_note = fdr_qvalues(np.array([r["mi"]["p_value"] for r in rows]))
         for i, row in enumerate(rows):
             row["q_value"] = None if q is None else float(q[i])
         rows.sort(key=lambda r: -r["mi"]["value"])
-        names = list(table.columns)
-        matrix = np.full((len(names), len(names)), np.nan)
-        for i, j in combinations(range(len(names)), 2):
-            a, b, flags = _pair(table, names[i], names[j])
-            if len(a) >= MIN_ROWS:
-                matrix[i, j] = matrix[j, i] = float(mi.mutual_info(a, b, discrete=flags, base=UNIT_BASE))
+        names, matrix = _matrix(token, table)
     code = snippet(
         f"""
         import numpy as np
@@ -244,6 +263,7 @@ def _analyze(token: str, target: str, n_resamples: int, seed: int) -> dict[str, 
     result = clean(
         {
             "target": target,
+            "stage": "full" if full else "estimate",
             "n_resamples": n_resamples,
             "ranking": rows,
             "q_note": q_note,
@@ -266,9 +286,38 @@ def analyze(
     target: str = Query(..., min_length=1, max_length=200, description="target column"),
     n_resamples: int = Query(99, ge=19, le=999, description="permutations per p-value"),
     seed: int = Query(0, ge=0, le=2**31 - 1),
+    stage: Literal["estimate", "full"] = Query("full", description="'estimate': values only (fast)"),
 ) -> dict[str, Any]:
     """MI of every column with ``target`` (p and q values) and the MI matrix."""
-    return _analyze(token, target, n_resamples, seed)
+    return _analyze(token, target, n_resamples, seed, stage == "full")
+
+
+@router.get("/example")
+def example() -> Response:
+    """An example CSV to try the upload with: 600 hours of the shipped weather record.
+
+    The hours are a seeded sample (``numpy.random.default_rng(0)``) of
+    :func:`mutinfo.datasets.load_weather`, with the hour of day, month and five measurements.
+    """
+    from mutinfo import datasets
+
+    table = datasets.load_weather()
+    rows = np.sort(np.random.default_rng(0).choice(len(table), size=600, replace=False))
+    columns = [
+        "month",
+        "hour",
+        "temperature_c",
+        "relative_humidity_pct",
+        "pressure_mbar",
+        "wind_speed_m_s",
+        "ghi_w_m2",
+    ]
+    text = table.iloc[rows][columns].to_csv(index=False)
+    return Response(
+        content=text,
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="weather_example.csv"'},
+    )
 
 
 def _safe_cell(value: Any) -> str:
