@@ -340,7 +340,7 @@ def _h_nsb(counts: np.ndarray, k_cells: int) -> float:
         return h - empty * b * special.digamma(b + 1.0) / tot
 
     lo, hi = -20.0, 14.0  # β from 2e-9 to 1.2e6
-    for points in (400, 400, 600):
+    for points in (200, 200, 400):
         t = np.linspace(lo, hi, points)
         lp = log_post(t)
         keep = np.flatnonzero(lp > lp.max() - 40.0)
@@ -351,6 +351,23 @@ def _h_nsb(counts: np.ndarray, k_cells: int) -> float:
 
 
 # --------------------------------------------------------------------------- public helpers
+
+
+def _apply_lut(values: np.ndarray, lut: np.ndarray, lo: int, chunks: int) -> np.ndarray:
+    # small inputs run the serial helper directly: waking the thread pool costs more than the work
+    if chunks > 1:
+        return _lookup(values, lut, lo, chunks)
+    out = np.empty(values.shape[0], np.int64)
+    _lookup_chunk(values, lut, lo, out, 0, values.shape[0])
+    return out
+
+
+def _counts(a: np.ndarray, b: np.ndarray, nb: int, size: int) -> np.ndarray:
+    n = a.shape[0]
+    chunks = _n_chunks(n)
+    if chunks > 1:
+        return _count_kernel(a, b, nb, size, chunks)
+    return _count_chunk(a, b, nb, size, 0, n)
 
 
 def encode_integers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -380,7 +397,7 @@ def encode_integers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     chunks = _n_chunks(n)
     cap = min(_OPTIMISTIC_SPAN, 4 * n + 4096)
-    lo, hi, present = _scan(values, cap, chunks)
+    lo, hi, present = _scan(values, cap, chunks) if chunks > 1 else _scan_chunk(values, cap, 0, n)
     if lo >= 0 and hi < cap:  # small non-negative values: `present` is complete
         present = present[: hi + 1]
         if lo == 0 and present.all():
@@ -388,22 +405,25 @@ def encode_integers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             codes.flags.writeable = False
             return codes, np.arange(hi + 1, dtype=np.int64)
         lut = np.cumsum(present, dtype=np.int64) - 1
-        return _lookup(values, lut, 0, chunks), np.flatnonzero(present).astype(np.int64)
+        return _apply_lut(values, lut, 0, chunks), np.flatnonzero(present).astype(np.int64)
     span = int(hi) - int(lo) + 1
     if not _dense_ok(span, n):
         levels, codes = np.unique(values, return_inverse=True)
         return codes.astype(np.int64, copy=False).ravel(), levels
     codes = np.empty(n, np.int64)
-    present = _shift_mark(values, lo, span, codes, chunks)
+    if chunks > 1:
+        present = _shift_mark(values, lo, span, codes, chunks)
+    else:
+        present = _shift_mark_chunk(values, lo, span, codes, 0, n)
     if present.all():
         return codes, np.arange(lo, hi + 1, dtype=np.int64)
     lut = np.cumsum(present, dtype=np.int64) - 1
-    return _lookup(codes, lut, 0, chunks), np.flatnonzero(present).astype(np.int64) + lo
+    return _apply_lut(codes, lut, 0, chunks), np.flatnonzero(present).astype(np.int64) + lo
 
 
 def bincount(codes: np.ndarray, size: int) -> np.ndarray:
     """Counts of each code 0..size-1 (parallel, int64)."""
-    return _count_kernel(codes, codes, 0, int(size), _n_chunks(codes.shape[0]))
+    return _counts(codes, codes, 0, int(size))
 
 
 def pair_cells(a: np.ndarray, la: int, b: np.ndarray, lb: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -415,7 +435,7 @@ def pair_cells(a: np.ndarray, la: int, b: np.ndarray, lb: int) -> tuple[np.ndarr
     n = a.shape[0]
     size = la * lb
     if _dense_ok(size, n):
-        table = _count_kernel(a, b, lb, size, _n_chunks(n))
+        table = _counts(a, b, lb, size)
         occupied = np.flatnonzero(table)
         return occupied // lb, occupied % lb, table[occupied]
     _, keys, counts = pair_codes(a, la, b, lb)
@@ -426,7 +446,13 @@ def pair_codes(
     a: np.ndarray, la: int, b: np.ndarray, lb: int
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray]:
     """Compact joint code of (a, b) per sample, the (a, b) code of each level, and its count."""
-    key = _pair_key(a, b, lb, _n_chunks(a.shape[0]))
+    n = a.shape[0]
+    chunks = _n_chunks(n)
+    if chunks > 1:
+        key = _pair_key(a, b, lb, chunks)
+    else:
+        key = np.empty(n, np.int64)
+        _pair_key_chunk(a, b, lb, key, 0, n)
     codes, levels = encode_integers(key)
     counts = bincount(codes, levels.shape[0])
     return codes, (levels // lb, levels % lb), counts

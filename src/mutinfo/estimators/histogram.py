@@ -43,6 +43,7 @@ from __future__ import annotations
 import math
 import numbers
 
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -106,14 +107,31 @@ def bin_edges(column: np.ndarray, n_dims: int, bins: int | str | None = None) ->
     return lo, span / count, count
 
 
-@njit(parallel=True, cache=True)
-def _bin_codes(column: np.ndarray, lo: float, width: float, count: int) -> np.ndarray:
-    # elementwise (no reduction): identical for any thread count
-    n = column.shape[0]
-    out = np.empty(n, np.int64)
-    for i in prange(n):
+@njit(cache=True)
+def _bin_chunk(
+    column: np.ndarray, lo: float, width: float, count: int, out: np.ndarray, start: int, stop: int
+):
+    for i in range(start, stop):
         k = int((column[i] - lo) / width)
         out[i] = min(k, count - 1)  # the maximum belongs to the last, closed bin
+
+
+@njit(parallel=True, cache=True)
+def _bin_parallel(column: np.ndarray, lo: float, width: float, count: int, out: np.ndarray, chunks: int):
+    # elementwise (no reduction): identical for any thread count
+    n = column.shape[0]
+    for c in prange(chunks):
+        _bin_chunk(column, lo, width, count, out, c * n // chunks, (c + 1) * n // chunks)
+
+
+def _bin_codes(column: np.ndarray, lo: float, width: float, count: int) -> np.ndarray:
+    n = column.shape[0]
+    out = np.empty(n, np.int64)
+    chunks = max(1, min(numba.get_num_threads(), n // (1 << 15)))
+    if chunks > 1:
+        _bin_parallel(column, lo, width, count, out, chunks)
+    else:  # small input: the serial loop beats waking the thread pool
+        _bin_chunk(column, lo, width, count, out, 0, n)
     return out
 
 
