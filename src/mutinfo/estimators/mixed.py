@@ -37,6 +37,8 @@ PLoS ONE 9, e87357 (2014). https://doi.org/10.1371/journal.pone.0087357
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from collections.abc import Callable
 
@@ -370,7 +372,7 @@ def mixed_terms(blocks: list[np.ndarray], k: int, n_jobs: int | None) -> float:
 
     On tie-free data every rho_i is positive and this is exactly KSG-1 (Frenzel-Pompe); for a
     discrete x and continuous y with more than k samples per class it equals Ross (2014).
-    Digamma replaces Gao et al.'s logarithms of the counts (the choice of Mesner & Shalizi);
+    Digamma replaces Gao et al.'s logarithms of the counts (as in Mesner & Shalizi's CMI form);
     the two agree as counts grow, and the digamma form keeps the KSG-1 bias cancellation.
 
     Returns
@@ -452,6 +454,19 @@ SMALL_N = 20
 # --------------------------------------------------------------------------- warnings
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _user_stacklevel() -> int:
+    """``stacklevel`` that points a warning at the first caller outside mutinfo."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
 def as_2d(a: np.ndarray) -> np.ndarray:
     a = np.asarray(a, dtype=np.float64)
     return np.ascontiguousarray(a[:, None] if a.ndim == 1 else a)
@@ -463,7 +478,7 @@ def warn_small(n: int, k: int, what: str) -> None:
             f"{what} from n = {n} samples with k = {k}: kNN estimates need n >= {SMALL_N} and "
             f"n >= 5 k to be trusted (bias and variance are large); the value is still returned.",
             SmallSampleWarning,
-            stacklevel=4,
+            stacklevel=_user_stacklevel(),
         )
 
 
@@ -475,7 +490,7 @@ def warn_ties(names: list[str], what: str) -> None:
         "If a variable is genuinely discrete pass discrete=True for it; if the ties come from "
         "rounding, keep more digits (see the ties policy in mutinfo.estimators.knn).",
         TiesWarning,
-        stacklevel=4,
+        stacklevel=_user_stacklevel(),
     )
 
 
@@ -547,7 +562,7 @@ def ross(labels: np.ndarray, y: np.ndarray, k: int, *, n_jobs: int | None = None
             f"{small} samples belong to classes with at most k = {k} members; those classes used "
             "k_c = (class size - 1) neighbours, which raises the variance.",
             SmallSampleWarning,
-            stacklevel=3,
+            stacklevel=_user_stacklevel(),
         )
     return value
 
@@ -590,6 +605,6 @@ def stratified_cmi(
             f"{small} of {n} samples lie in strata of `z` with at most k = {k} samples; those "
             "strata used k_s = n_s - 1 neighbours (one-sample strata contribute 0).",
             SmallSampleWarning,
-            stacklevel=3,
+            stacklevel=_user_stacklevel(),
         )
     return float(total)
