@@ -16,6 +16,8 @@ __all__ = [
     "bit_streams",
     "categorical_pair",
     "chain_rule_data",
+    "coupled_ar",
+    "coupled_ar_transfer_entropy",
     "gaussian_pair",
     "independent_pair",
     "markov_chain",
@@ -185,3 +187,37 @@ def independent_pair(
             0, levels, size=n, dtype=np.int64
         )
     raise ValueError(f"`kind` must be 'continuous' or 'discrete'; got {kind!r}.")
+
+
+def coupled_ar(coupling: float, n: int, seed: int, *, a: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """A Gaussian VAR(1) in which X drives Y and Y does not drive X.
+
+    x_t = a x_{t-1} + e_t,  y_t = a y_{t-1} + coupling * x_{t-1} + f_t, with e, f iid N(0, 1)
+    and a burn-in of 200 steps (discarded).
+
+    Returns
+    -------
+    x, y : numpy.ndarray of float64, shape (n,)
+    """
+    rng = np.random.default_rng(seed)
+    burn = 200
+    noise = rng.standard_normal((n + burn, 2))
+    x = np.zeros(n + burn)
+    y = np.zeros(n + burn)
+    for t in range(1, n + burn):
+        x[t] = a * x[t - 1] + noise[t, 0]
+        y[t] = a * y[t - 1] + coupling * x[t - 1] + noise[t, 1]
+    return x[burn:], y[burn:]
+
+
+def coupled_ar_transfer_entropy(coupling: float, *, a: float = 0.5) -> float:
+    """True transfer entropy X -> Y (history 1) of :func:`coupled_ar`, in bits.
+
+    TE = 0.5 log2(Var(y_t | y_{t-1}) / Var(y_t | y_{t-1}, x_{t-1})); the second variance is 1
+    and the first is 1 + coupling^2 Var(x_{t-1} | y_{t-1}) from the stationary covariance.
+    """
+    A = np.array([[a, 0.0], [coupling, a]])
+    # stationary covariance S = A S A^T + I, solved as a linear system
+    S = np.linalg.solve(np.eye(4) - np.kron(A, A), np.eye(2).ravel()).reshape(2, 2)
+    var_x_given_y = S[0, 0] - S[0, 1] ** 2 / S[1, 1]
+    return float(0.5 * np.log2(1.0 + coupling**2 * var_x_given_y))
