@@ -215,12 +215,15 @@ def noisy_xor(error: float) -> tuple[Sampler, float]:
     return sample, math.log(2) - h
 
 
-def class_gaussian(means: np.ndarray, sd: float, dy: int) -> tuple[Sampler, float]:
-    """Uniform label X on K classes, Y | X = c ~ N(means[c] * 1, sd² I_dy)."""
+def class_gaussian(
+    means: np.ndarray, sd: float, dy: int, weights: np.ndarray | None = None
+) -> tuple[Sampler, float]:
+    """Label X on K classes (uniform, or ``weights``), Y | X = c ~ N(means[c] * 1, sd² I_dy)."""
     k = len(means)
+    p = np.full(k, 1.0 / k) if weights is None else np.asarray(weights, dtype=float) / np.sum(weights)
 
     def sample(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
-        c = rng.integers(0, k, n)
+        c = rng.choice(k, size=n, p=p) if weights is not None else rng.integers(0, k, n)
         return c, means[c][:, None] + sd * rng.standard_normal((n, dy))
 
     # Y's law depends on the class only through the mean of every coordinate being equal, so the
@@ -228,7 +231,7 @@ def class_gaussian(means: np.ndarray, sd: float, dy: int) -> tuple[Sampler, floa
     s = sd / math.sqrt(dy)
 
     def density(t: float) -> float:
-        return float(np.mean(stats.norm.pdf(t, means, s)))
+        return float(np.sum(p * stats.norm.pdf(t, means, s)))
 
     lo, hi = means.min() - 12 * s, means.max() + 12 * s
     h_mix = integrate.quad(lambda t: -density(t) * math.log(max(density(t), 1e-300)), lo, hi, limit=400)[0]
@@ -414,6 +417,18 @@ def _build() -> list[Task]:
     add("class-uniform-K4", "mixed", t, s, 1, 1, "mixed")
     s, t = censored(0.5)
     add("censored-normal", "mixed", t, s, 1, 1, "continuous-ties")
+    # integer counts stored as floats (so treated as continuous, with heavy ties)
+    levels = np.arange(40)
+    s, t = class_gaussian(levels.astype(float), 1.0, 1, stats.poisson.pmf(levels, 4.0))
+    add(
+        "poisson-float",
+        "mixed",
+        t,
+        lambda rng, n: (lambda c, y: (c.astype(float), y))(*s(rng, n)),
+        1,
+        1,
+        "continuous-ties",
+    )
     return tasks
 
 

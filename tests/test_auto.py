@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -133,3 +134,38 @@ def test_copula_ksg_refuses_discrete_variables():
     labels = np.repeat([0, 1], 100)
     with pytest.raises(ValueError, match="copula_ksg"):
         mi.mutual_info(labels, np.random.default_rng(0).normal(size=200), method="copula_ksg")
+
+
+@pytest.mark.parametrize(
+    ("repeats", "k", "expected"), [(3, 3, "copula_ksg"), (4, 3, "mixed_ksg"), (4, 5, "copula_ksg")]
+)
+def test_point_masses_switch_to_mixed_ksg(repeats, k, expected):
+    # a value repeated more than k times makes a k-th neighbour distance 0: Gao et al. (2017)
+    x, y = _gauss(300, 1, 1)
+    x[:repeats, 0] = 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mi.TiesWarning)
+        assert mi.mutual_info(x, y, k=k).method == expected
+
+
+def test_point_masses_in_a_multivariate_variable_count_whole_rows():
+    x, y = _gauss(300, 2, 1)
+    x[:5, 0] = 0.0  # column ties only: rows still distinct
+    assert mi.mutual_info(x, y).method == "copula_ksg"
+    x[:5, 1] = 1.0  # now 5 identical rows
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mi.TiesWarning)
+        assert mi.mutual_info(x, y).method == "mixed_ksg"
+
+
+def test_censored_data_gets_the_point_mass_estimator():
+    # Y = max(X + N(0, 0.25), 0): half the samples sit at exactly 0 (truth 0.589 nats,
+    # benchmarks/accuracy_tasks.py); sd of the estimate at n = 2000 is ~0.02 nats.
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal(2000)
+    y = np.maximum(x + 0.5 * rng.standard_normal(2000), 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mi.TiesWarning)
+        est = mi.mutual_info(x, y, base=math.e)
+    assert est.method == "mixed_ksg"
+    assert abs(float(est) - 0.589) < 0.06

@@ -16,6 +16,10 @@ The ``"auto"`` policy
   (:mod:`mutinfo.estimators.combined`).
 * all continuous, more than 6 columns: ``"gaussian_copula"`` (bias-corrected Gaussian MI of the
   normal scores).
+* all continuous, at most 6 columns, but some variable has *point masses* (a value, or row,
+  repeated more than ``k`` times, so that k-th neighbour distances can be 0):
+  ``"mixed_ksg"`` (Gao et al. 2017), which is built for them. (Fewer repeats are harmless:
+  normal scores give tied values equal scores.)
 * all continuous, but fewer than d + 2 samples or linearly dependent columns (no Gaussian
   reference possible): ``"ksg1"``.
 * mixed discrete/continuous: ``"mixed_ksg"`` (Ross 2014 for one label and one continuous
@@ -44,6 +48,8 @@ Why (evidence: benchmarks/ACCURACY.md, 49 tasks x n in {1000, 3000, 10000}):
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from mutinfo._variable import Variable
 from mutinfo.estimators import combined, discrete, gaussian, histogram, knn
@@ -92,10 +98,22 @@ def auto_method(quantity: str, variables: tuple[Variable, ...], options: Options
             return "kl"
         if gaussian.METHODS["gaussian_copula"].accepts(variables) is not None:
             return "ksg1"  # too few samples for a covariance, or linearly dependent columns
-        if sum(v.d for v in variables) <= COPULA_KSG_MAX_DIM:
-            return "copula_ksg"
-        return "gaussian_copula"
+        if sum(v.d for v in variables) > COPULA_KSG_MAX_DIM:
+            return "gaussian_copula"
+        if any(_largest_repeat(v.values) > options.k for v in variables):
+            return "mixed_ksg"  # point masses: a k-th neighbour distance can be 0
+        return "copula_ksg"
     return "mixed_ksg"
+
+
+def _largest_repeat(values: np.ndarray) -> int:
+    """How many times the most repeated row of a continuous variable occurs."""
+    if values.shape[1] == 1:
+        s = np.sort(values[:, 0])
+        edges = np.flatnonzero(np.diff(s)) + 1
+        runs = np.diff(np.concatenate(([0], edges, [s.shape[0]])))
+        return int(runs.max())
+    return int(np.unique(values, axis=0, return_counts=True)[1].max())
 
 
 #: Largest total dimension (x, y and z columns) for which "auto" runs ``copula_ksg``;
