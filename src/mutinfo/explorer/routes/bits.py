@@ -20,7 +20,7 @@ from fastapi import APIRouter, Query
 from scipy import stats
 
 import mutinfo as mi
-from mutinfo.explorer.common import UNIT_BASE, clean, mi_with_test, snippet
+from mutinfo.explorer.common import CI_LEVEL, N_CI, UNIT_BASE, clean, mi_with_test, snippet
 from mutinfo.explorer.generators_more import MAX_BITS, binary_entropy, bit_streams
 
 router = APIRouter(prefix="/api/bits", tags=["bits"])
@@ -71,9 +71,10 @@ def _stream(flip: float, n: int, seed: int, every: int, n_resamples: int) -> dic
         test = mi.independence_test(
             x, y, method="{STREAM_METHOD}", discrete=True, n_resamples={n_resamples}, rng={seed}
         )
+        ci = test.confidence_interval({CI_LEVEL}, n_resamples={N_CI}, rng={seed})  # subsampling interval
         print(f"true MI  {{truth:.4f}} bits")
         print(f"estimate {{float(estimate):.4f}} bits (n = {{estimate.n}}, {{estimate.method}}), "
-              f"p = {{test.pvalue:.3g}}")
+              f"p = {{test.pvalue:.3g}}, 95% CI {{float(ci.low):.4f}} to {{float(ci.high):.4f}}")
         """
     )
     return clean(

@@ -65,10 +65,12 @@ def _convergence(rho: float, k: int, reps: int, seed: int) -> dict[str, Any]:
         from mutinfo.explorer.generators_more import gaussian_pair
 
         truth = -0.5 * np.log2(1 - {rho!r} ** 2)  # bits
+        means = {{}}
         for n in {NS!r}:
             values = [float(mi.mutual_info(*gaussian_pair({rho!r}, n, {seed} + r), method="{KSG}", k={k}))
                       for r in range({reps})]
-            print(n, round(truth, 4), np.mean(values), np.std(values, ddof=1))
+            means[n] = float(np.mean(values))
+            print(n, round(truth, 4), means[n], np.std(values, ddof=1))
         """
     )
     return clean(
@@ -122,6 +124,7 @@ def _floor(k: int, levels: int, reps: int, seed: int) -> dict[str, Any]:
         from mutinfo.explorer.generators_more import independent_pair
 
         rng = np.random.default_rng({seed})
+        ksg_means, plug_means = {{}}, {{}}
         for n in {NS!r}:  # independent data: the true MI is 0 at every n
             ksg, plug = [], []
             for _ in range({reps}):
@@ -129,6 +132,7 @@ def _floor(k: int, levels: int, reps: int, seed: int) -> dict[str, Any]:
                 ksg.append(float(mi.mutual_info(x, y, method="{KSG}", k={k})))
                 a, b = independent_pair("discrete", n, rng, levels={levels})
                 plug.append(float(mi.mutual_info(a, b, method="{PLUGIN}", discrete=True)))
+            ksg_means[n], plug_means[n] = float(np.mean(ksg)), float(np.mean(plug))
             bias = ({levels} - 1) ** 2 / (2 * n * np.log(2))  # Miller's bias, in bits
             print(n, np.mean(ksg), min(ksg), np.mean(plug), round(bias, 5))
         """
@@ -176,9 +180,11 @@ def _ksweep(rho: float, n: int, seed: int) -> dict[str, Any]:
 
         x, y = gaussian_pair({rho!r}, {n}, {seed})
         xi, yi = gaussian_pair(0.0, {n}, {seed + 1})  # independent: truth 0
+        sweep = {{}}
         for k in {tuple(r["k"] for r in rows)!r}:
-            print(k, float(mi.mutual_info(x, y, method="{KSG}", k=k)),
-                  float(mi.mutual_info(xi, yi, method="{KSG}", k=k)))
+            sweep[k] = (float(mi.mutual_info(x, y, method="{KSG}", k=k)),
+                        float(mi.mutual_info(xi, yi, method="{KSG}", k=k)))
+            print(k, *sweep[k])
         """
     )
     return clean(

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Query
 from scipy import special, stats
 
 import mutinfo as mi
-from mutinfo.explorer.common import UNIT_BASE, clean, mi_with_test, readout, snippet
+from mutinfo.explorer.common import CI_LEVEL, N_CI, UNIT_BASE, clean, mi_with_test, readout, snippet
 from mutinfo.explorer.generators_more import (
     binary_entropy,
     categorical_pair,
@@ -199,6 +199,7 @@ def _independence(noise: float, n: int, seed: int, n_resamples: int) -> dict[str
         control_test = mi.independence_test(
             x, y_shuffled, method="{KSG}", n_resamples={n_resamples}, rng={seed}
         )
+        control_ci = control_test.confidence_interval({CI_LEVEL}, n_resamples={N_CI}, rng={seed})
         print(f"Pearson r = {{r:.3f}} (p = {{r_p:.3g}})")
         print(f"MI = {{float(estimate):.3f}} bits (p = {{test.pvalue:.3g}}); "
               f"control {{float(control):.3f}} bits (p = {{control_test.pvalue:.3g}})")
@@ -289,14 +290,19 @@ def _self_information(kind: str, levels: int, flip: float, n: int, k: int, seed:
         import mutinfo as mi
         from mutinfo.explorer.generators_more import noisy_copy
 
-        for sigma in {SIGMAS!r}:  # Y = X + sigma * noise; true I = 0.5 log2(1 + 1/sigma^2)
+        noisy = {{}}  # Y = X + sigma * noise; true I = 0.5 log2(1 + 1/sigma^2)
+        for sigma in {SIGMAS!r}:
             x, y = noisy_copy(sigma, {n}, {seed})
-            print(sigma, float(mi.mutual_info(x, y, method="{KSG}", k={k})))
-        for n in {SELF_NS!r}:  # I(X;X) itself: the estimate keeps growing with n
-            x, _ = noisy_copy(1.0, n, {seed})
-            print(n, float(mi.mutual_info(x, x.copy(), method="{KSG}", k=min({k}, n - 1))))
+            noisy[sigma] = float(mi.mutual_info(x, y, method="{KSG}", k={k}))
+        itself = {{}}  # I(X;X): the estimate keeps growing with n (the quantity is infinite)
+        for m in {SELF_NS!r}:
+            x, _ = noisy_copy(1.0, m, {seed})
+            itself[m] = float(mi.mutual_info(x, x.copy(), method="{KSG}", k=min({k}, m - 1)))
         x, _ = noisy_copy(1.0, {n}, {seed})
-        print("h(0.05 X) =", float(mi.entropy(0.05 * x)), "bits (negative)")
+        h_narrow = mi.entropy(0.05 * x)
+        print(noisy)
+        print(itself)
+        print("h(0.05 X) =", float(h_narrow), "bits (negative)")
         """
     )
     return clean(
@@ -346,8 +352,11 @@ def _dpi(flip1: float, flip2: float, sufficient: bool, n: int, seed: int, n_resa
         x, y, z = markov_chain({flip1!r}, {flip2!r}, {n}, {seed}, sufficient={sufficient})
         opts = dict(method="{PLUGIN}", discrete=True)
         i_xy, i_xz = mi.mutual_info(x, y, **opts), mi.mutual_info(x, z, **opts)
-        p_xy = mi.independence_test(x, y, n_resamples={n_resamples}, rng={seed}, **opts).pvalue
-        p_xz = mi.independence_test(x, z, n_resamples={n_resamples}, rng={seed}, **opts).pvalue
+        test_xy = mi.independence_test(x, y, n_resamples={n_resamples}, rng={seed}, **opts)
+        test_xz = mi.independence_test(x, z, n_resamples={n_resamples}, rng={seed}, **opts)
+        p_xy, p_xz = test_xy.pvalue, test_xz.pvalue
+        ci_xy = test_xy.confidence_interval({CI_LEVEL}, n_resamples={N_CI}, rng={seed})
+        ci_xz = test_xz.confidence_interval({CI_LEVEL}, n_resamples={N_CI}, rng={seed})
         t_xy, t_xz = 1 - binary_entropy({flip1!r}), 1 - binary_entropy({through!r})  # truths, bits
         print(f"I(X;Y) = {{float(i_xy):.4f}} bits (truth {{t_xy:.4f}}), p = {{p_xy:.3g}}")
         print(f"I(X;Z) = {{float(i_xz):.4f}} bits (truth {{t_xz:.4f}}), p = {{p_xz:.3g}}")

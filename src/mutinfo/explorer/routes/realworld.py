@@ -62,7 +62,7 @@ def _estimate_or_test(
     """A readout: the estimate alone (``full=False``, fast) or with its permutation test."""
     if full:
         return mi_with_test(x, y, n_resamples=n_resamples, seed=seed, ci_resamples=None, **options)
-    return readout(mi.mutual_info(x, y, base=UNIT_BASE, **options))
+    return readout(mi.mutual_info(x, y, base=UNIT_BASE, rng=seed, **options))
 
 
 Stage = Query("full", description="'estimate': values only (fast); 'full': with permutation tests")
@@ -99,8 +99,8 @@ def _weather(n: int, month: int, seed: int, n_resamples: int, full: bool) -> dic
         temp = table["temperature_c"].to_numpy(dtype=float)[rows]
         humid = table["relative_humidity_pct"].to_numpy(dtype=float)[rows]
         lottery = make_lottery({len(rows)}, rng={seed})["number"].to_numpy()
-        i_th = mi.mutual_info(temp, humid, discrete=False)
-        i_tl = mi.mutual_info(temp, lottery, discrete=(False, True))
+        i_th = mi.mutual_info(temp, humid, discrete=False, rng={seed})
+        i_tl = mi.mutual_info(temp, lottery, discrete=(False, True), rng={seed})
         test = dict(n_resamples={n_resamples}, rng={seed})
         p_th = mi.independence_test(temp, humid, discrete=False, **test).pvalue
         p_tl = mi.independence_test(temp, lottery, discrete=(False, True), **test).pvalue
@@ -181,13 +181,15 @@ def _medical(k: int, n_resamples: int, seed: int, full: bool) -> dict[str, Any]:
 
         table = load_breast_cancer()
         y = table["diagnosis"].to_numpy()
+        results = {{}}
         for name in table.columns.drop("diagnosis"):
             x = table[name].to_numpy(dtype=float)
-            estimate = mi.mutual_info(x, y, k={k}, discrete=(False, True))
+            estimate = mi.mutual_info(x, y, k={k}, discrete=(False, True), rng={seed})
             test = mi.independence_test(
                 x, y, k={k}, discrete=(False, True), n_resamples={n_resamples}, rng={seed}
             )
             p = test.pvalue
+            results[name] = (float(estimate), p)
             print(f"{{name:25s}} {{float(estimate):.4f}} bits ({{estimate.method}}), p = {{p:.3g}}")
         """
     )

@@ -227,7 +227,7 @@ def _analyze(token: str, target: str, n_resamples: int, seed: int, full: bool = 
                     x, y, n_resamples=n_resamples, seed=seed, ci_resamples=None, discrete=flags
                 )
             else:
-                rec = readout(mi.mutual_info(x, y, discrete=flags, base=UNIT_BASE))
+                rec = readout(mi.mutual_info(x, y, discrete=flags, base=UNIT_BASE, rng=seed))
             rows.append({"feature": name, "kind": "discrete" if flags[0] else "continuous", "mi": rec})
         q, q_note = None, "q-values follow with the permutation tests."
         if full and rows:
@@ -251,11 +251,13 @@ def _analyze(token: str, target: str, n_resamples: int, seed: int, full: bool = 
             v = col.to_numpy(dtype=float)
             return v, bool(np.all(v % 1 == 0) and col.nunique() <= min(20, len(col) // 2))
 
+        results = {{}}
         for name in table.columns.drop(target):
             both = table[[name, target]].dropna()  # rows where both values are present
             (x, dx), (y, dy) = column(both[name]), column(both[target])
-            estimate = mi.mutual_info(x, y, discrete=(dx, dy))
+            estimate = mi.mutual_info(x, y, discrete=(dx, dy), rng={seed})
             p = mi.independence_test(x, y, discrete=(dx, dy), n_resamples={n_resamples}, rng={seed}).pvalue
+            results[name] = (float(estimate), p)
             print(f"{{name:20s}} {{float(estimate):.4f}} bits "
                   f"(n = {{estimate.n}}, {{estimate.method}}), p = {{p:.3g}}")
         """
