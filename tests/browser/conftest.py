@@ -93,10 +93,8 @@ class ConsoleErrors(list):
     """Console errors and page errors seen by a page."""
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh desktop-size page; the test fails if the page logged any console error."""
-    context = browser.new_context(viewport=DESKTOP)
+def _page(browser, live_server, viewport):
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     errors = ConsoleErrors()
 
@@ -108,12 +106,29 @@ def page(browser, live_server):
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     page.console_errors = errors
     page.base_url = live_server.url
+    page.set_default_timeout(60_000)
+    return context, page, errors
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh desktop-size (1280 x 900) page; the test fails on any console error."""
+    context, page, errors = _page(browser, live_server, DESKTOP)
     yield page
     context.close()
     assert not errors, "console errors on the page:\n" + "\n".join(errors)
 
 
-def open_section(page, section_id: str, query: str = "", timeout: float = 30_000) -> object:
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A fresh phone-size (390 x 844) page; the test fails on any console error."""
+    context, page, errors = _page(browser, live_server, PHONE)
+    yield page
+    context.close()
+    assert not errors, "console errors on the phone page:\n" + "\n".join(errors)
+
+
+def open_section(page, section_id: str, query: str = "", timeout: float = 90_000) -> object:
     """Load the explorer (optionally with a share-link query), scroll to a section and wait
     until it has rendered once. Returns the section's locator."""
     url = f"{page.base_url}/{query}"
@@ -133,13 +148,18 @@ def renders(page, section_id: str) -> int:
     return int(page.evaluate(f"Number(document.getElementById({section_id!r}).dataset.renders || 0)"))
 
 
-def wait_render(page, section_id: str, before: int, timeout: float = 20_000) -> None:
+def wait_render(page, section_id: str, before: int, timeout: float = 90_000) -> None:
     """Wait until the section finished a redraw after ``before`` renders and is not busy."""
     page.wait_for_function(
         f"(() => {{ const el = document.getElementById({section_id!r});"
         f" return Number(el.dataset.renders || 0) > {before} && el.dataset.busy === '0'; }})()",
         timeout=timeout,
     )
+
+
+def value(page, testid: str) -> float:
+    """The raw number behind a readout (its ``data-value`` attribute)."""
+    return float(page.get_attribute(f'[data-testid="{testid}"]', "data-value"))
 
 
 def shoot(page, section_id: str, screenshot_dir: Path, label: str = "") -> Path:

@@ -227,10 +227,14 @@
   }
 
   // ---------- share links ----------
+  // The query the page was opened with: sections read their shared state from it (the
+  // address bar itself changes as the user works).
+  const initialQuery = new URLSearchParams(window.location.search);
+
   const state = {
-    // Parameters of section id from the URL (?s=<id>&key=value...), or {}.
+    // Parameters of section id from the opening URL (?s=<id>&key=value...), or {}.
     read(id) {
-      const q = new URLSearchParams(window.location.search);
+      const q = initialQuery;
       if (q.get("s") !== id) return {};
       const out = {};
       q.forEach((v, k) => { if (k !== "s" && k !== "v") out[k] = v; });
@@ -243,12 +247,14 @@
       q.set("v", version.value || "");
       return `${window.location.origin}${window.location.pathname}?${q.toString()}#${id}`;
     },
-    // Put the section's current parameters in the address bar (no navigation, no history spam).
-    write(id, params) {
+    // Put the section's current parameters in the address bar (no navigation, no history
+    // spam) once the user has touched that section; a section's first render leaves the
+    // address bar alone, so a share link for another section is not overwritten.
+    write(id, params, force) {
       const url = state.link(id, params);
-      window.history.replaceState(null, "", url);
       const el = document.getElementById(id);
       if (el) el.dataset.share = url;
+      if (force || (el && el.dataset.touched === "1")) window.history.replaceState(null, "", url);
       return url;
     },
   };
@@ -276,7 +282,7 @@
     const field = wrap.querySelector("input");
     const status = wrap.querySelector(".mi-share-status");
     button.addEventListener("click", async () => {
-      const url = state.write(id, getParams());
+      const url = state.write(id, getParams(), true);
       field.value = url;
       const ok = await copyText(url);
       status.textContent = ok ? "Copied. Opening it reproduces these numbers." : "Select the link to copy it.";
@@ -436,11 +442,17 @@
     sections.forEach((s) => { const el = document.getElementById(s.id); if (el) spy.observe(el); });
   }
 
+  function markTouched(ev) {
+    const section = ev.target && ev.target.closest ? ev.target.closest(".mi-section") : null;
+    if (section && ev.isTrusted !== false) section.dataset.touched = "1";
+  }
+
   async function boot() {
+    ["input", "change", "click"].forEach((type) => document.addEventListener(type, markTouched, true));
     meta = await api("/api/meta");
     version.value = meta.version;
     document.getElementById("mi-version").textContent = meta.version;
-    const q = new URLSearchParams(window.location.search);
+    const q = initialQuery;
     if (q.get("v") && q.get("v") !== meta.version) {
       const warn = document.getElementById("mi-version-warning");
       warn.hidden = false;
