@@ -143,9 +143,16 @@ def test_point_masses_switch_to_mixed_ksg(repeats, k, expected):
     # a value repeated more than k times makes a k-th neighbour distance 0: Gao et al. (2017)
     x, y = _gauss(300, 1, 1)
     x[:repeats, 0] = 0.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", mi.TiesWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         assert mi.mutual_info(x, y, k=k).method == expected
+    masses = [
+        w for w in caught if issubclass(w.category, mi.TiesWarning) and "point masses" in str(w.message)
+    ]
+    if expected == "mixed_ksg":
+        assert masses and f"`x` repeats a value {repeats} times" in str(masses[0].message)
+    else:
+        assert not masses  # (the kNN ties policy may still announce its own handling)
 
 
 def test_point_masses_in_a_multivariate_variable_count_whole_rows():

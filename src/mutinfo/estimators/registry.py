@@ -49,9 +49,12 @@ Why (evidence: benchmarks/ACCURACY.md, 49 tasks x n in {1000, 3000, 10000}):
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from mutinfo._variable import Variable
+from mutinfo._warnings import TiesWarning
 from mutinfo.estimators import combined, discrete, gaussian, histogram, knn
 from mutinfo.estimators._method import Method, Options, signature_kind
 
@@ -100,8 +103,19 @@ def auto_method(quantity: str, variables: tuple[Variable, ...], options: Options
             return "ksg1"  # too few samples for a covariance, or linearly dependent columns
         if sum(v.d for v in variables) > COPULA_KSG_MAX_DIM:
             return "gaussian_copula"
-        if any(_largest_repeat(v.values) > options.k for v in variables):
-            return "mixed_ksg"  # point masses: a k-th neighbour distance can be 0
+        repeats = {v.name: _largest_repeat(v.values) for v in variables}
+        k = max(options.k, 1)  # an invalid k is reported later, by the k check
+        massed = {name: r for name, r in repeats.items() if r > k}
+        if massed:  # point masses: a k-th neighbour distance can be 0
+            shown = ", ".join(f"`{name}` repeats a value {r} times" for name, r in massed.items())
+            warnings.warn(
+                f"{shown} (more than k = {k}): method='auto' treats these as point masses "
+                "and uses 'mixed_ksg' (Gao et al. 2017), which counts the samples at distance 0. "
+                "Pass discrete=True for a variable that is genuinely discrete.",
+                TiesWarning,
+                stacklevel=4,
+            )
+            return "mixed_ksg"
         return "copula_ksg"
     return "mixed_ksg"
 
