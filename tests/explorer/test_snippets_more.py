@@ -56,7 +56,9 @@ def test_symmetry_snippet(client):
 
 
 def test_independence_snippet(client):
-    body = client.get("/api/properties/independence", params={"noise": 0.2, "n": 200, "n_resamples": 49}).json()
+    body = client.get(
+        "/api/properties/independence", params={"noise": 0.2, "n": 200, "n_resamples": 49}
+    ).json()
     ns = run(body["snippet"])
     assert ns["r"] == body["pearson"]["r"]
     assert float(ns["estimate"]) == body["mi"]["value"]
@@ -108,11 +110,15 @@ def test_honesty_snippets(client):
     assert [ns["plug_means"][r["n"]] for r in floor["rows"]] == [r["plugin"]["mean"] for r in floor["rows"]]
     ks = client.get("/api/honesty/ksweep", params={"rho": 0.3, "n": 200}).json()
     ns = run(ks["snippet"])
-    assert [list(ns["sweep"][r["k"]]) for r in ks["rows"]] == [[r["dependent"], r["independent"]] for r in ks["rows"]]
+    assert [list(ns["sweep"][r["k"]]) for r in ks["rows"]] == [
+        [r["dependent"], r["independent"]] for r in ks["rows"]
+    ]
 
 
 def test_weather_snippet(client):
-    body = client.get("/api/realworld/weather", params={"n": 200, "month": 7, "n_resamples": 19, "seed": 2}).json()
+    body = client.get(
+        "/api/realworld/weather", params={"n": 200, "month": 7, "n_resamples": 19, "seed": 2}
+    ).json()
     ns = run(body["snippet"])
     assert float(ns["i_th"]) == body["temperature_humidity"]["value"]
     assert float(ns["i_tl"]) == body["temperature_lottery"]["value"]
@@ -143,8 +149,12 @@ def test_yourdata_snippet(client, tmp_path, monkeypatch):
         f"{x[i]:.6f},{rng.normal():.6f},{'yes' if x[i] > 0 else 'no'}" for i in range(120)
     )
     (tmp_path / "your_file.csv").write_text(csv)
-    token = client.post("/api/yourdata/upload", files={"file": ("d.csv", csv.encode(), "text/csv")}).json()["token"]
-    body = client.get("/api/yourdata/analyze", params={"token": token, "target": "label", "n_resamples": 19}).json()
+    token = client.post("/api/yourdata/upload", files={"file": ("d.csv", csv.encode(), "text/csv")}).json()[
+        "token"
+    ]
+    body = client.get(
+        "/api/yourdata/analyze", params={"token": token, "target": "label", "n_resamples": 19}
+    ).json()
     ns = run(body["snippet"], tmp_path, monkeypatch)
     for row in body["ranking"]:
         assert ns["results"][row["feature"]] == (row["mi"]["value"], row["mi"]["p_value"]), row["feature"]

@@ -65,6 +65,14 @@ def limits() -> dict[str, int]:
     return _limits()
 
 
+def _delimiter(text: str) -> str:
+    """The column separator: the first of ",", ";", tab that splits the header, else ","."""
+    header = text.lstrip().splitlines()[0] if text.strip() else ""
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
+
+
 def _parse(raw: bytes, filename: str) -> pd.DataFrame:
     try:
         text = raw.decode("utf-8-sig")
@@ -74,10 +82,12 @@ def _parse(raw: bytes, filename: str) -> pd.DataFrame:
         ) from None
     if not text.strip():
         raise HTTPException(status_code=400, detail="`file` is empty; upload a CSV with a header row.")
+    sep = _delimiter(text)
     try:
-        table = pd.read_csv(io.StringIO(text), sep=None, engine="python")
+        table = pd.read_csv(io.StringIO(text), sep=sep)
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise HTTPException(status_code=400, detail=f"`file` could not be read as CSV: {exc}") from None
+    table.attrs["sep"] = sep
     if table.shape[1] < 2:
         raise HTTPException(
             status_code=400,
@@ -242,7 +252,7 @@ def _analyze(token: str, target: str, n_resamples: int, seed: int, full: bool = 
         import pandas as pd
         import mutinfo as mi
 
-        table = pd.read_csv("your_file.csv", sep=None, engine="python")
+        table = pd.read_csv("your_file.csv", sep={table.attrs.get("sep", ",")!r})
         target = {target!r}
 
         def column(col):  # the explorer's rule: text/bool or <= 20 whole-number levels is discrete
