@@ -144,13 +144,19 @@ def test_gaussian_ground_truth(rho: float) -> None:
 
 
 def test_bit_identical_for_any_thread_count() -> None:
-    x, y = gaussian_pair(30_000, 0.5, 4)
+    n = knn1d.PARALLEL_MIN_N + 7_000  # large enough for the parallel path
+    x, y = gaussian_pair(n, 0.5, 4)
     results = []
     for threads in (1, 2):
         with numba_threads(threads):
             assert numba.get_num_threads() == min(threads, numba.config.NUMBA_NUM_THREADS)
             results.append((knn1d.ksg1_1d(x, y, 3), knn1d.ksg2_1d(x, y, 3)))
     assert results[0] == results[1]
+    # the column-parallel batch runs each column serially: the same numbers again
+    both = np.column_stack([x, y[::-1]])
+    with numba_threads(2):
+        assert knn1d.ksg1_1d_many(both, y, 3)[0] == results[1][0]
+        assert knn1d.ksg2_1d_many(both, y, 3)[0] == results[1][1]
 
 
 def test_order_of_samples_and_of_arguments_does_not_matter() -> None:

@@ -55,6 +55,11 @@ __all__ = ["grid_shape", "ksg1_1d", "ksg1_1d_many", "ksg2_1d", "ksg2_1d_many"]
 #: Target mean number of points per grid cell (tuned on Gaussian data; 2-4 are all close).
 POINTS_PER_CELL = 2.0
 
+#: Below this many points one pair runs on one thread (the result is the same either way;
+#: starting threads costs more than it saves on small samples, and permutation tests call
+#: the kernel many times).
+PARALLEL_MIN_N = 32_768
+
 #: Points handled per parallel work item (scratch arrays are allocated once per item).
 _CHUNK = 2048
 
@@ -611,6 +616,50 @@ def _pair_sum(
     return _pairwise_sum(tx) + _pairwise_sum(ty)
 
 
+@njit(cache=True)
+def _column_sum(
+    xs: np.ndarray,
+    order_x: np.ndarray,
+    ys: np.ndarray,
+    rank_y: np.ndarray,
+    bounds: np.ndarray,
+    g: int,
+    k: int,
+    variant: int,
+    table: np.ndarray,
+    cum_y: np.ndarray,
+    lo_y: float,
+    inv_y: float,
+) -> float:
+    """Serial version of :func:`_pair_sum` for one x column (same arithmetic, same order)."""
+    n = xs.shape[0]
+    start, sx, sy, srx, sry = _bucket(xs, order_x, ys, rank_y, bounds, g, g)
+    rad_x = np.empty(n, dtype=np.float64)
+    rad_y = np.empty(n, dtype=np.float64)
+    _point_radii(0, n, k, variant, start, sx, sy, srx, sry, g, g, xs, ys, bounds, bounds, rad_x, rad_y)
+    tx = np.empty(n, dtype=np.float64)
+    ty = np.empty(n, dtype=np.float64)
+    cum_x, lo_x, inv_x = _value_index(xs)
+    _count_terms(0, n, xs, rad_x, variant, table, cum_x, lo_x, inv_x, tx)
+    _count_terms(0, n, ys, rad_y, variant, table, cum_y, lo_y, inv_y, ty)
+    return _pairwise_sum(tx) + _pairwise_sum(ty)
+
+
+@njit(cache=True)
+def _pair_sum_serial(
+    x: np.ndarray, y: np.ndarray, order_x: np.ndarray, order_y: np.ndarray, g: int, k: int, variant: int
+) -> float:
+    """:func:`_pair_sum` on one thread, for small n where thread start-up would dominate."""
+    n = x.shape[0]
+    xs = x[order_x]
+    ys = y[order_y]
+    rank_y = _ranks(order_y)
+    bounds = _quantile_starts(n, g)
+    table = _psi_table(min(n + 2, _TABLE_SIZE))
+    cum_y, lo_y, inv_y = _value_index(ys)
+    return _column_sum(xs, order_x, ys, rank_y, bounds, g, k, variant, table, cum_y, lo_y, inv_y)
+
+
 @njit(cache=True, parallel=True)
 def _many_sums(
     X: np.ndarray, orders: np.ndarray, y: np.ndarray, order_y: np.ndarray, g: int, k: int, variant: int
@@ -632,16 +681,7 @@ def _many_sums(
         xs = np.empty(n, dtype=np.float64)
         for r in range(n):
             xs[r] = X[order_x[r], j]
-        start, sx, sy, srx, sry = _bucket(xs, order_x, ys, rank_y, bounds, g, g)
-        rad_x = np.empty(n, dtype=np.float64)
-        rad_y = np.empty(n, dtype=np.float64)
-        _point_radii(0, n, k, variant, start, sx, sy, srx, sry, g, g, xs, ys, bounds, bounds, rad_x, rad_y)
-        tx = np.empty(n, dtype=np.float64)
-        ty = np.empty(n, dtype=np.float64)
-        cum_x, lo_x, inv_x = _value_index(xs)
-        _count_terms(0, n, xs, rad_x, variant, table, cum_x, lo_x, inv_x, tx)
-        _count_terms(0, n, ys, rad_y, variant, table, cum_y, lo_y, inv_y, ty)
-        sums[j] = _pairwise_sum(tx) + _pairwise_sum(ty)
+        sums[j] = _column_sum(xs, order_x, ys, rank_y, bounds, g, k, variant, table, cum_y, lo_y, inv_y)
     return sums
 
 
@@ -664,7 +704,7 @@ def _argsort_pair(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     """Both argsorts; on a second thread for large n when numba may use several threads
     (numpy releases the GIL while sorting)."""
     global _SORT_POOL
-    if x.shape[0] < 50_000 or numba.get_num_threads() < 2:
+    if x.shape[0] < PARALLEL_MIN_N or numba.get_num_threads() < 2:
         return argsort_exact(x), argsort_exact(y)
     if _SORT_POOL is None:
         _SORT_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mutinfo-sort")
@@ -678,7 +718,8 @@ def _pair(x: np.ndarray, y: np.ndarray, k: int, variant: int) -> float:
     y = _as_1d(y)
     n = x.shape[0]
     order_x, order_y = _argsort_pair(x, y)
-    total = _pair_sum(x, y, order_x, order_y, grid_shape(n), int(k), variant)
+    kernel = _pair_sum if n >= PARALLEL_MIN_N and numba.get_num_threads() > 1 else _pair_sum_serial
+    total = kernel(x, y, order_x, order_y, grid_shape(n), int(k), variant)
     return _constant(variant, k, n) - float(total) / n
 
 
