@@ -80,7 +80,8 @@ _OPTIMISTIC_SPAN = 1 << 16  # values in [0, this) are marked during the first sc
 
 
 def _n_chunks(n: int) -> int:
-    return max(1, min(numba.get_num_threads(), n // _MIN_CHUNK))
+    # at most one chunk per thread, but chunks below 2**30 samples (int32 partial counts)
+    return max(1, min(numba.get_num_threads(), n // _MIN_CHUNK), -(-n // 2**30))
 
 
 def _dense_ok(size: int, n: int) -> bool:
@@ -104,15 +105,25 @@ def _bounds(c: int, n: int, n_chunks: int) -> tuple[int, int]:
 
 @njit(cache=True)
 def _scan_chunk(values: np.ndarray, cap: int, start: int, stop: int) -> tuple[int, int, np.ndarray]:
+    # blocks: a branch-free (vectorised) min/max, then unconditional marks while every value
+    # seen so far lies in [0, cap); once one does not, the marks are useless and stop
     marks = np.zeros(cap, np.uint8)
     lo = values[start]
     hi = values[start]
-    for i in range(start, stop):
-        v = values[i]
-        lo = min(lo, v)
-        hi = max(hi, v)
-        if v >= 0 and v < cap:
-            marks[v] = 1
+    marking = True
+    for s in range(start, stop, 4096):
+        e = min(s + 4096, stop)
+        blo = values[s]
+        bhi = values[s]
+        for i in range(s, e):
+            blo = min(blo, values[i])
+            bhi = max(bhi, values[i])
+        lo = min(lo, blo)
+        hi = max(hi, bhi)
+        marking = marking and blo >= 0 and bhi < cap
+        if marking:
+            for i in range(s, e):
+                marks[np.uint64(values[i])] = 1  # unsigned: no negative-index wraparound
     return lo, hi, marks
 
 
@@ -180,22 +191,34 @@ def _shift_mark(values: np.ndarray, lo: int, span: int, codes: np.ndarray, n_chu
 
 @njit(cache=True)
 def _count_chunk(a: np.ndarray, b: np.ndarray, nb: int, size: int, start: int, stop: int) -> np.ndarray:
-    # counts of a * nb + b (pass nb = 0 and b = a to count a alone); four interleaved
-    # tables break the store-to-load dependency when consecutive samples share a cell
-    if size <= 8192:
-        t = np.zeros((4, size), np.int64)
-        stop4 = start + (stop - start) // 4 * 4
-        for i in range(start, stop4, 4):
-            t[0, a[i] * nb + b[i]] += 1
-            t[1, a[i + 1] * nb + b[i + 1]] += 1
-            t[2, a[i + 2] * nb + b[i + 2]] += 1
-            t[3, a[i + 3] * nb + b[i + 3]] += 1
-        for i in range(stop4, stop):
-            t[0, a[i] * nb + b[i]] += 1
-        return t[0] + t[1] + t[2] + t[3]
+    # counts of a * nb + b (pass nb = 0 and b = a to count a alone), block by block: the keys
+    # of a block are computed in a vectorised loop, then scattered. Small tables are four
+    # interleaved tables (int32, cache resident: `_n_chunks` keeps chunks below 2**30 samples)
+    # so that consecutive samples in the same cell do not wait on each other's increments.
+    ways = 4 if size <= 8192 else 1
+    t = np.zeros((ways, size), np.int32)
+    buf = np.empty(1024, np.uint64)
+    for s in range(start, stop, 1024):
+        e = min(s + 1024, stop)
+        for i in range(s, e):
+            buf[i - s] = np.uint64(a[i] * nb + b[i])
+        m = e - s
+        if ways == 4:
+            m4 = m // 4 * 4
+            for j in range(0, m4, 4):
+                t[0, buf[j]] += 1
+                t[1, buf[j + 1]] += 1
+                t[2, buf[j + 2]] += 1
+                t[3, buf[j + 3]] += 1
+            for j in range(m4, m):
+                t[0, buf[j]] += 1
+        else:
+            for j in range(m):
+                t[0, buf[j]] += 1
     out = np.zeros(size, np.int64)
-    for i in range(start, stop):
-        out[a[i] * nb + b[i]] += 1
+    for w in range(ways):
+        for j in range(size):
+            out[j] += t[w, j]
     return out
 
 
