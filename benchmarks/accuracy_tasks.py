@@ -410,6 +410,8 @@ def _build() -> list[Task]:
         (np.array([0.0, 1.0, 2.0, 3.0]), 1.0, 1, "K4"),
         (np.array([0.0, 3.0, 6.0, 9.0, 12.0, 15.0, 18.0, 21.0]), 1.0, 1, "K8"),
         (np.array([0.0, 1.0, 2.0]), 1.0, 3, "K3-3d"),
+        (np.array([0.0, 0.3, 0.6]), 1.0, 10, "K3-10d"),
+        (np.array([0.0, 0.3, 0.6]), 1.0, 25, "K3-25d"),
     ):
         s, t = class_gaussian(means, sd, dy)
         add(f"class-gaussian-{label}", "mixed", t, s, 1, dy, "mixed")

@@ -85,6 +85,17 @@ def test_mixed_is_mixed_ksg():
     assert mi.mutual_info(y, labels).method == "mixed_ksg"
 
 
+def test_mixed_with_many_continuous_columns_is_gaussian_copula():
+    rng = np.random.default_rng(4)
+    labels = rng.integers(0, 3, 600)
+    for d, expected in ((6, "mixed_ksg"), (7, "gaussian_copula")):
+        y = 0.3 * labels[:, None] + rng.standard_normal((600, d))
+        assert mi.mutual_info(labels, y).method == expected
+    # a class too small for a covariance in 7 dimensions: back to the kNN estimator
+    labels[:5] = 3
+    assert mi.mutual_info(labels, y).method == "mixed_ksg"
+
+
 def test_all_discrete_branch_is_the_discrete_modules():
     rng = np.random.default_rng(3)
     x = rng.integers(0, 4, 500)
