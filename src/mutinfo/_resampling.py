@@ -291,7 +291,8 @@ def interval_nats(
     low, high : float
         Interval end points in nats.
     caught : list of (category, message)
-        Distinct mutinfo warnings raised by the resampled estimates, for re-emission.
+        The first mutinfo warning of each category raised by the resampled estimates, for
+        re-emission (once per category, not once per resample).
     """
     n = engine.n
     alpha = 1.0 - confidence_level
@@ -314,24 +315,45 @@ def interval_nats(
         warnings.simplefilter("always", MutinfoWarning)
         for r in range(n_resamples):
             estimates[r] = engine.estimate_rows(rows())
-    caught: dict[tuple[type[Warning], str], None] = {}
+    caught: dict[type[Warning], str] = {}
     for w in record:
         if issubclass(w.category, MutinfoWarning):
-            caught[(w.category, str(w.message))] = None
+            caught.setdefault(w.category, str(w.message))  # the first of each kind only
         else:  # not ours: let it through unchanged
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
+    found = list(caught.items())
     q_low, q_high = np.quantile(estimates, [alpha / 2.0, 1.0 - alpha / 2.0])
     if method == "percentile":
-        return float(q_low), float(q_high), list(caught)
+        return float(q_low), float(q_high), found
     if method == "basic":
-        return 2.0 * statistic - float(q_high), 2.0 * statistic - float(q_low), list(caught)
+        return 2.0 * statistic - float(q_high), 2.0 * statistic - float(q_low), found
     # subsample: the root sqrt(n)(T_n - θ) is approximated by
-    # sqrt(b n / (n - b)) (T_b - T_n) (Politis & Romano 1994; Wu 1990's finite-population factor).
+    # sqrt(b n / (n - b)) (T_b - c) (Politis & Romano 1994; Wu 1990's finite-population factor),
+    # with c = T_n for all-discrete data and c = mean(T_b) otherwise (see recentre()).
     b = subsample_size(n)
     scale = math.sqrt(b / (n - b))
+    centre = float(np.mean(estimates)) if recentre(engine) else statistic
     return (
-        statistic - scale * (float(q_high) - statistic),
-        statistic - scale * (float(q_low) - statistic),
-        list(caught),
+        statistic - scale * (float(q_high) - centre),
+        statistic - scale * (float(q_low) - centre),
+        found,
     )
+
+
+def recentre(engine: Engine) -> bool:
+    """Whether the subsample root is centred at the subsample mean instead of at T_n.
+
+    Centring at T_n (the textbook root) makes the interval subtract the half-sample
+    estimate of the bias, E*[T_b] - T_n. For smooth plug-in functionals of counts that
+    estimate is stable and the correction is worth having. For kNN and other continuous
+    estimators it is not: E*[T_b] - T_n fluctuates from data set to data set by about half
+    the standard error of T_n (KSG, Gaussian data, n = 400: SD 0.024 nats against 0.045),
+    and those intervals under-cover (about 0.8 for a nominal 0.9). Centring at the
+    subsample mean keeps only the spread, so there the interval is centred on T_n.
+    Measured (90% intervals, 100 data sets, B = 60): plug-in on an 8 x 8 table with
+    n = 300 covers 0.85 centred at T_n and 0.53 recentred (the bias is then as large as
+    the standard error); KSG on a Gaussian with n = 400 covers 0.76 centred at T_n and
+    0.90 recentred.
+    """
+    return not all(v.discrete for v in engine.variables)
