@@ -18,7 +18,7 @@ from scipy.spatial import cKDTree
 from scipy.special import digamma
 
 from mutinfo._threads import numba_threads
-from mutinfo.estimators import knn1d
+from mutinfo.estimators import _sorted1d, knn1d
 
 EXACT = 1e-9
 
@@ -196,4 +196,21 @@ def test_smallest_samples() -> None:
 
 def test_digamma_matches_scipy() -> None:
     for v in [0.25, 1.0, 2.0, 3.5, 9.99, 10.0, 57.0, 1e3, 1e6, 1e9]:
-        assert knn1d._digamma(v) == pytest.approx(float(digamma(v)), abs=1e-14, rel=1e-14)
+        assert _sorted1d.digamma(v) == pytest.approx(float(digamma(v)), abs=1e-14, rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda r: r.standard_normal(50_000),
+        lambda r: 1.0 + 1e-13 * r.standard_normal(50_000),  # collide after key truncation
+        lambda r: np.round(r.standard_normal(50_000), 2),  # long runs of equal values
+        lambda r: -np.abs(r.standard_cauchy(50_000)),
+    ],
+    ids=["normal", "near-equal", "ties", "negative-cauchy"],
+)
+def test_packed_key_argsort_sorts_exactly(make) -> None:
+    x = make(np.random.default_rng(0))
+    order = _sorted1d.argsort_exact(x)
+    assert np.array_equal(np.sort(order), np.arange(x.shape[0]))
+    assert np.array_equal(x[order], np.sort(x))
