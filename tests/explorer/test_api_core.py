@@ -240,3 +240,13 @@ def test_landscape_independent_grid_sits_at_the_bias_floor(client):
 @pytest.mark.parametrize("params", [{"preset": "spiral"}, {"noise": 0.5}, {"grid": 100}, {"n": 50}])
 def test_landscape_bad_parameters_are_422(client, params):
     assert client.get("/api/landscape/map", params=params).status_code == 422
+
+
+def test_library_warnings_reach_the_page(client):
+    # an independent grid without noise is genuinely discrete: mutinfo says so (TiesWarning)
+    params = {"preset": "independent", "noise": 0.0, "n": 400, "grid": 8}
+    for stage in ("estimate", "full", "full"):  # the cached second answer keeps its warning
+        body = client.get("/api/landscape/map", params={**params, "stage": stage}).json()
+        assert any(w.startswith("TiesWarning") for w in body["warnings"]), body["warnings"]
+    clean = client.get("/api/landscape/map", params={**params, "noise": 0.05}).json()
+    assert clean["warnings"] == []

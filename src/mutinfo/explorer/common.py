@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import math
 import textwrap
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -22,6 +26,7 @@ __all__ = [
     "N_RESAMPLES",
     "UNIT_BASE",
     "clean",
+    "library_warnings",
     "mi_test_snippet",
     "mi_with_test",
     "readout",
@@ -52,6 +57,27 @@ def clean(obj: Any) -> Any:
         value = float(obj)
         return value if math.isfinite(value) else None
     return obj
+
+
+_WARN_LOCK = threading.RLock()
+
+
+@contextmanager
+def library_warnings() -> Iterator[list[str]]:
+    """Collect mutinfo's typed warnings raised inside the block, for the page to show.
+
+    Yields a list that is filled, when the block exits, with one ``"Name: message"`` string per
+    distinct warning. ``warnings.catch_warnings`` is process-global, so the block holds a
+    (re-entrant) lock: computations that record warnings run one at a time.
+    """
+    messages: list[str] = []
+    with _WARN_LOCK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", mi.MutinfoWarning)
+        yield messages
+    seen = dict.fromkeys(
+        f"{w.category.__name__}: {w.message}" for w in caught if issubclass(w.category, mi.MutinfoWarning)
+    )
+    messages.extend(seen)
 
 
 def readout(

@@ -20,6 +20,7 @@ from mutinfo.explorer.common import (
     N_CI,
     N_RESAMPLES,
     clean,
+    library_warnings,
     mi_test_snippet,
     mi_with_test,
     readout,
@@ -78,9 +79,11 @@ def _data(kind: str, n: int, noise: float, seed: int) -> tuple[Any, Any]:
 
 
 @lru_cache(maxsize=256)
-def _uncertainty(kind: str, n: int, noise: float, seed: int) -> dict[str, Any]:
+def _uncertainty(kind: str, n: int, noise: float, seed: int) -> tuple[dict[str, Any], tuple[str, ...]]:
     x, y = _data(kind, n, noise, seed)
-    return mi_with_test(x, y, seed=seed)
+    with library_warnings() as notes:
+        record = mi_with_test(x, y, seed=seed)
+    return record, tuple(notes)
 
 
 def relationship_view(kind: str, n: int, noise: float, seed: int, stage: str = "full") -> dict[str, Any]:
@@ -93,9 +96,11 @@ def relationship_view(kind: str, n: int, noise: float, seed: int, stage: str = "
     r, p_r = correlation_test(x, y, kind="pearson", n_resamples=N_RESAMPLES, seed=seed)
     rho, p_rho = correlation_test(x, y, kind="spearman", n_resamples=N_RESAMPLES, seed=seed)
     if stage == "full":
-        mi_record = _uncertainty(kind, n, noise, seed)
+        mi_record, notes = _uncertainty(kind, n, noise, seed)
     else:
-        mi_record = readout(mi.mutual_info(x, y, rng=seed), label="I(X;Y)")
+        with library_warnings() as caught:
+            mi_record = readout(mi.mutual_info(x, y, rng=seed), label="I(X;Y)")
+        notes = tuple(caught)
     body: dict[str, Any] = {
         "kind": kind,
         "description": RELATIONSHIPS[kind],
@@ -113,6 +118,7 @@ def relationship_view(kind: str, n: int, noise: float, seed: int, stage: str = "
             "n_resamples": N_RESAMPLES,
         },
         "mi": mi_record,
+        "warnings": list(notes),
         "verdicts": _verdicts(p_r, p_rho, mi_record["p_value"], r) if stage == "full" else [],
         "points": {"x": x.round(5).tolist(), "y": y.round(5).tolist()},
         "snippet": snippet(

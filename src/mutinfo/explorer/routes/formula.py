@@ -21,7 +21,7 @@ import numpy as np
 from fastapi import APIRouter, Query
 
 import mutinfo as mi
-from mutinfo.explorer.common import N_RESAMPLES, clean, mi_with_test, readout, snippet
+from mutinfo.explorer.common import N_RESAMPLES, clean, library_warnings, mi_with_test, readout, snippet
 from mutinfo.explorer.generators import bin_codes, relationship
 from mutinfo.explorer.routes.correlation import KIND_PATTERN
 
@@ -55,7 +55,8 @@ def _views(kind: str, n: int, noise: float, seed: int, bins: int) -> dict[str, A
     hy = mi.entropy(yb, **_PLUGIN)
     hxy = mi.joint_entropy(xb, yb, **_PLUGIN)
     library = mi.mutual_info(xb, yb, **_PLUGIN)
-    ksg = mi_with_test(x, y, seed=seed, ci_resamples=None, label="mi.mutual_info(unbinned) (kNN)")
+    with library_warnings() as notes:
+        ksg = mi_with_test(x, y, seed=seed, ci_resamples=None, label="mi.mutual_info(unbinned) (kNN)")
     entropy_form = float(hx) + float(hy) - float(hxy)
     values = [views["kl"], entropy_form, views["expected_pmi"], float(library)]
     counts_pmi, edges = np.histogram(views["pmi"], bins=30)
@@ -76,6 +77,7 @@ def _views(kind: str, n: int, noise: float, seed: int, bins: int) -> dict[str, A
             "hy": readout(hy, label="H(Y) binned"),
             "hxy": readout(hxy, label="H(X,Y) binned"),
         },
+        "warnings": notes,
         "max_disagreement": float(max(values) - min(values)),
         "pmi_hist": {"counts": counts_pmi, "edges": edges},
         "pmi_negative_share": float(np.mean(views["pmi"] < 0)),

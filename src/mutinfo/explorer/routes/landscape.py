@@ -19,7 +19,7 @@ import numpy as np
 from fastapi import APIRouter, Query
 
 import mutinfo as mi
-from mutinfo.explorer.common import N_RESAMPLES, clean, mi_with_test, readout, snippet
+from mutinfo.explorer.common import N_RESAMPLES, clean, library_warnings, mi_with_test, readout, snippet
 from mutinfo.explorer.generators import LANDSCAPES, bin_codes, landscape
 from mutinfo.explorer.routes.formula import three_views
 
@@ -36,9 +36,11 @@ def _data(preset: str, n: int, noise: float, seed: int) -> tuple[np.ndarray, np.
 
 
 @lru_cache(maxsize=256)
-def _knn_test(preset: str, n: int, noise: float, seed: int) -> dict[str, Any]:
+def _knn_test(preset: str, n: int, noise: float, seed: int) -> tuple[dict[str, Any], tuple[str, ...]]:
     x, y = _data(preset, n, noise, seed)
-    return mi_with_test(x, y, seed=seed, ci_resamples=None, label="I(X;Y) kNN, unbinned")
+    with library_warnings() as notes:
+        record = mi_with_test(x, y, seed=seed, ci_resamples=None, label="I(X;Y) kNN, unbinned")
+    return record, tuple(notes)
 
 
 @lru_cache(maxsize=256)
@@ -122,9 +124,12 @@ def landscape_map(
     noise = round(noise, 4)
     body = dict(_map(preset, n, noise, seed, grid))
     if stage == "full":
-        body["knn"] = _knn_test(preset, n, noise, seed)
+        body["knn"], notes = _knn_test(preset, n, noise, seed)
     else:
         x, y = _data(preset, n, noise, seed)
-        body["knn"] = readout(mi.mutual_info(x, y, rng=seed), label="I(X;Y) kNN, unbinned")
+        with library_warnings() as caught:
+            body["knn"] = readout(mi.mutual_info(x, y, rng=seed), label="I(X;Y) kNN, unbinned")
+        notes = tuple(caught)
+    body["warnings"] = list(notes)
     body["stage"] = stage
     return clean(body)

@@ -169,6 +169,23 @@
     el.dataset.state = "error";
   }
 
+  // Typed warnings the library raised for this view (response field "warnings").
+  function showWarnings(el, list) {
+    let box = el.querySelector(".mi-lib-warnings");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "mi-warning mi-lib-warnings";
+      box.setAttribute("role", "status");
+      const anchor = el.querySelector(".mi-extras");
+      if (anchor) anchor.before(box); else el.appendChild(box);
+    }
+    const items = list || [];
+    box.hidden = items.length === 0;
+    box.dataset.count = String(items.length);
+    box.innerHTML = items.length ? "<strong>mutinfo says:</strong><ul>" +
+      items.map((w) => `<li>${escapeHtml(w)}</li>`).join("") + "</ul>" : "";
+  }
+
   // ---------- controls ----------
   function controlValue(input) {
     if (input.type === "checkbox") return input.checked ? 1 : 0;
@@ -481,7 +498,7 @@
   window.MI = {
     api, apiLatest, ApiError, registerSection, start, readout, showReadout, showNumber, fmt, fmtP, pText,
     plot, colors, snippetBox, tableFor, state, shareButton, debounce, controls, setControls, wire,
-    busy, drawn, rendered, showError, escapeHtml, copyText,
+    busy, drawn, rendered, showError, showWarnings, escapeHtml, copyText,
     get meta() { return meta; },
     get version() { return version.value; },
   };

@@ -54,6 +54,7 @@
           ["Spearman ρ", body.spearman.value, MI.fmtP(body.spearman.p_value), "monotone trends"],
           [`I(X;Y) (${body.mi.method}, bits)`, body.mi.value, MI.fmtP(body.mi.p_value), "any dependence"],
         ], { summary: "Table view of the three measures" });
+        MI.showWarnings(el, body.warnings);
         MI.snippetBox(extras, body.snippet);
         MI.state.write(ID, params());
         MI.rendered(el);

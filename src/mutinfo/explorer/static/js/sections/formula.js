@@ -51,6 +51,7 @@
           ["KL sum", r.kl.value], ["H(X) + H(Y) − H(X,Y)", r.entropy.value], ["mean pointwise MI", r.pmi.value],
           ["mi.mutual_info plug-in (bins)", r.library.value], [`mi.mutual_info ${r.ksg.method} (no bins)`, r.ksg.value],
         ], { summary: "Table view of the three views", digits: 6 });
+        MI.showWarnings(el, body.warnings);
         MI.snippetBox(extras, body.snippet);
         MI.state.write(ID, params());
         MI.rendered(el);

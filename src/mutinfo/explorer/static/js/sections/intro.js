@@ -74,6 +74,7 @@
           ["Pearson r", body.pearson.value, body.pearson.n, "pearson", MI.fmtP(body.pearson.p_value)],
           ["I(X;Y) bits", revealed ? body.mi.value : "(guess first)", body.mi.n, body.mi.method, revealed ? MI.fmtP(body.mi.p_value) : ""],
         ], { summary: "Table view of the readouts" });
+        MI.showWarnings(el, body.warnings);
         MI.snippetBox(el.querySelector(".mi-extras"), body.snippet);
         MI.state.write(ID, shareParams());
         MI.rendered(el);

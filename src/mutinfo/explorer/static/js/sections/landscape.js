@@ -58,6 +58,7 @@
           ...body.top_cells.map((c) => [String(c.x_bin), String(c.y_bin), c.p, c.product, c.log_ratio, c.contribution]),
         ], { summary: "Table view: the eight cells contributing most to the MI", digits: 4,
           caption: `Sum over all ${body.grid * body.grid} cells = ${MI.fmt(body.weighted_sum, 4)} bits` });
+        MI.showWarnings(el, body.warnings);
         MI.snippetBox(extras, body.snippet);
         MI.state.write(ID, p);
         MI.rendered(el);
