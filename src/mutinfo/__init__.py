@@ -16,6 +16,12 @@ from mutinfo._warnings import (
     TiesWarning,
     UndersampledWarning,
 )
+from mutinfo.cluster import (
+    adjusted_mutual_info,
+    homogeneity_completeness_v_measure,
+    normalized_mutual_info,
+    variation_of_information,
+)
 from mutinfo.columns import mutual_info_columns
 from mutinfo.estimators.registry import available_methods
 from mutinfo.inference import fdr, independence_test
@@ -40,13 +46,17 @@ __all__ = [
     "TiesWarning",
     "UndersampledWarning",
     "__version__",
+    "adjusted_mutual_info",
     "available_methods",
     "conditional_entropy",
     "conditional_mutual_info",
     "entropy",
     "fdr",
+    "homogeneity_completeness_v_measure",
     "independence_test",
     "joint_entropy",
     "mutual_info",
     "mutual_info_columns",
+    "normalized_mutual_info",
+    "variation_of_information",
 ]
