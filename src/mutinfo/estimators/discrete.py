@@ -21,7 +21,9 @@ Estimators (registry names)
     Nemenman-Shafee-Bialek (2002): the posterior mean of H under a mixture of symmetric
     Dirichlet priors chosen to be flat in the prior expected entropy, integrated numerically
     over the concentration β. The alphabet size K is the number of *possible* cells (the
-    product of the observed level counts of the variables in the term).
+    product of the observed level counts of the variables in the term); for H(X) alone that
+    is X's observed level count, since symbols never seen cannot be known from the data
+    (``entropy_from_counts(counts, "nsb", k_cells=K)`` takes a known K).
 
 MI = H(X) + H(Y) - H(X,Y) and CMI = H(X,Z) + H(Y,Z) - H(Z) - H(X,Y,Z) use the same entropy
 estimator for every term (bias-corrected MI/CMI can be slightly negative; never clipped).
@@ -104,9 +106,11 @@ def _bounds(c: int, n: int, n_chunks: int) -> tuple[int, int]:
 
 
 @njit(cache=True)
-def _scan_chunk(values: np.ndarray, cap: int, start: int, stop: int) -> tuple[int, int, np.ndarray]:
-    # blocks: a branch-free (vectorised) min/max, then unconditional marks while every value
-    # seen so far lies in [0, cap); once one does not, the marks are useless and stop
+def _scan_chunk(
+    values: np.ndarray, base: int, cap: int, start: int, stop: int
+) -> tuple[int, int, np.ndarray]:
+    # blocks: a branch-free (vectorised) min/max, then unconditional marks of v - base while
+    # every value seen so far lies in [base, base + cap); once one does not, marking stops
     marks = np.zeros(cap, np.uint8)
     lo = values[start]
     hi = values[start]
@@ -120,23 +124,23 @@ def _scan_chunk(values: np.ndarray, cap: int, start: int, stop: int) -> tuple[in
             bhi = max(bhi, values[i])
         lo = min(lo, blo)
         hi = max(hi, bhi)
-        marking = marking and blo >= 0 and bhi < cap
+        marking = marking and blo >= base and bhi - base < cap
         if marking:
             for i in range(s, e):
-                marks[np.uint64(values[i])] = 1  # unsigned: no negative-index wraparound
+                marks[np.uint64(values[i] - base)] = 1  # unsigned: no wraparound check
     return lo, hi, marks
 
 
 @njit(parallel=True, cache=True)
-def _scan(values: np.ndarray, cap: int, n_chunks: int) -> tuple[int, int, np.ndarray]:
-    # one read pass: min, max, and which values in [0, cap) occur
+def _scan(values: np.ndarray, base: int, cap: int, n_chunks: int) -> tuple[int, int, np.ndarray]:
+    # one read pass: min, max, and which values in [base, base + cap) occur
     n = values.shape[0]
     marks = np.zeros((n_chunks, cap), np.uint8)
     los = np.empty(n_chunks, np.int64)
     his = np.empty(n_chunks, np.int64)
     for c in prange(n_chunks):
         start, stop = _bounds(c, n, n_chunks)
-        lo, hi, m = _scan_chunk(values, cap, start, stop)
+        lo, hi, m = _scan_chunk(values, base, cap, start, stop)
         los[c] = lo
         his[c] = hi
         marks[c] = m
@@ -162,31 +166,6 @@ def _lookup(values: np.ndarray, lut: np.ndarray, lo: int, n_chunks: int) -> np.n
         start, stop = _bounds(c, n, n_chunks)
         _lookup_chunk(values, lut, lo, out, start, stop)
     return out
-
-
-@njit(cache=True)
-def _shift_mark_chunk(
-    values: np.ndarray, lo: int, span: int, codes: np.ndarray, start: int, stop: int
-) -> np.ndarray:
-    marks = np.zeros(span, np.uint8)
-    for i in range(start, stop):
-        k = values[i] - lo
-        codes[i] = k
-        marks[k] = 1
-    return marks
-
-
-@njit(parallel=True, cache=True)
-def _shift_mark(values: np.ndarray, lo: int, span: int, codes: np.ndarray, n_chunks: int) -> np.ndarray:
-    n = values.shape[0]
-    marks = np.zeros((n_chunks, span), np.uint8)
-    for c in prange(n_chunks):
-        start, stop = _bounds(c, n, n_chunks)
-        marks[c] = _shift_mark_chunk(values, lo, span, codes, start, stop)
-    present = marks[0].copy()
-    for c in range(1, n_chunks):
-        present |= marks[c]
-    return present
 
 
 @njit(cache=True)
@@ -232,22 +211,6 @@ def _count_kernel(a: np.ndarray, b: np.ndarray, nb: int, size: int, n_chunks: in
     out = partial[0].copy()
     for c in range(1, n_chunks):
         out += partial[c]
-    return out
-
-
-@njit(cache=True)
-def _pair_key_chunk(a: np.ndarray, b: np.ndarray, nb: int, out: np.ndarray, start: int, stop: int) -> None:
-    for i in range(start, stop):
-        out[i] = a[i] * nb + b[i]
-
-
-@njit(parallel=True, cache=True)
-def _pair_key(a: np.ndarray, b: np.ndarray, nb: int, n_chunks: int) -> np.ndarray:
-    n = a.shape[0]
-    out = np.empty(n, np.int64)
-    for c in prange(n_chunks):
-        start, stop = _bounds(c, n, n_chunks)
-        _pair_key_chunk(a, b, nb, out, start, stop)
     return out
 
 
@@ -397,9 +360,10 @@ def encode_integers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Compact integer values to codes 0..L-1 in increasing order of value.
 
     O(n) and parallel when the value range is at most ``min(DENSE_LIMIT, 4n + 4096)``: one
-    scan finds the range and marks the values present, one pass writes the codes (skipped
-    when the values already are 0..L-1 with every level present, the usual label vector).
-    A sort (``numpy.unique``) otherwise.
+    scan finds the range and marks the values present (a second one when the values are
+    negative or above 2**16), one pass writes the codes (skipped when the values already are
+    0..L-1 with every level present, the usual label vector). A sort (``numpy.unique``)
+    otherwise.
 
     Parameters
     ----------
@@ -419,29 +383,28 @@ def encode_integers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if n == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64)
     chunks = _n_chunks(n)
+
+    def scan(base: int, cap: int) -> tuple[int, int, np.ndarray]:
+        return _scan(values, base, cap, chunks) if chunks > 1 else _scan_chunk(values, base, cap, 0, n)
+
     cap = min(_OPTIMISTIC_SPAN, 4 * n + 4096)
-    lo, hi, present = _scan(values, cap, chunks) if chunks > 1 else _scan_chunk(values, cap, 0, n)
-    if lo >= 0 and hi < cap:  # small non-negative values: `present` is complete
+    lo, hi, present = scan(0, cap)
+    base = 0
+    if lo >= 0 and hi < cap:  # small non-negative values: `present` is already complete
         present = present[: hi + 1]
         if lo == 0 and present.all():
             codes = values.view()
             codes.flags.writeable = False
             return codes, np.arange(hi + 1, dtype=np.int64)
-        lut = np.cumsum(present, dtype=np.int64) - 1
-        return _apply_lut(values, lut, 0, chunks), np.flatnonzero(present).astype(np.int64)
-    span = int(hi) - int(lo) + 1
-    if not _dense_ok(span, n):
-        levels, codes = np.unique(values, return_inverse=True)
-        return codes.astype(np.int64, copy=False).ravel(), levels
-    codes = np.empty(n, np.int64)
-    if chunks > 1:
-        present = _shift_mark(values, lo, span, codes, chunks)
     else:
-        present = _shift_mark_chunk(values, lo, span, codes, 0, n)
-    if present.all():
-        return codes, np.arange(lo, hi + 1, dtype=np.int64)
+        span = int(hi) - int(lo) + 1
+        if not _dense_ok(span, n):
+            levels, codes = np.unique(values, return_inverse=True)
+            return codes.astype(np.int64, copy=False).ravel(), levels
+        base = int(lo)
+        present = scan(base, span)[2]
     lut = np.cumsum(present, dtype=np.int64) - 1
-    return _apply_lut(codes, lut, 0, chunks), np.flatnonzero(present).astype(np.int64) + lo
+    return _apply_lut(values, lut, base, chunks), np.flatnonzero(present).astype(np.int64) + base
 
 
 def bincount(codes: np.ndarray, size: int) -> np.ndarray:
@@ -469,13 +432,7 @@ def pair_codes(
     a: np.ndarray, la: int, b: np.ndarray, lb: int
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray]:
     """Compact joint code of (a, b) per sample, the (a, b) code of each level, and its count."""
-    n = a.shape[0]
-    chunks = _n_chunks(n)
-    if chunks > 1:
-        key = _pair_key(a, b, lb, chunks)
-    else:
-        key = np.empty(n, np.int64)
-        _pair_key_chunk(a, b, lb, key, 0, n)
+    key = a * np.int64(lb) + b
     codes, levels = encode_integers(key)
     counts = bincount(codes, levels.shape[0])
     return codes, (levels // lb, levels % lb), counts
