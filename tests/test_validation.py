@@ -225,6 +225,21 @@ def test_tiny_sample_warns_for_knn() -> None:
         mi.mutual_info(X[:8], Y[:8], method="ksg1")
     with pytest.warns(mi.SmallSampleWarning):
         mi.conditional_mutual_info(X[:8], Y[:8], Z[:8], method="ksg1")
+    with pytest.warns(mi.SmallSampleWarning):
+        mi.entropy(X[:8])
+
+
+def test_tiny_sample_warns_once_in_a_permutation_test() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mi.independence_test(X[:8], Y[:8], method="ksg1", n_resamples=49)
+    kinds = [w.category for w in caught]
+    assert kinds.count(mi.SmallSampleWarning) == 1, kinds  # not once per resample
+
+
+def test_tiny_discrete_sample_warns_undersampled() -> None:
+    with pytest.warns(mi.UndersampledWarning):
+        mi.mutual_info(np.arange(8) % 4, np.arange(8) % 3, method="plugin", discrete=True)
 
 
 def test_no_warning_for_ordinary_input() -> None:
