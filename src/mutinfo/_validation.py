@@ -356,7 +356,7 @@ def to_variable(obj: Any, name: str, *, discrete: DiscreteFlag = "auto") -> Vari
             row, colj = bad[0]
             raise ValueError(
                 f"`{name}` must contain only finite values (no NaN or inf); got "
-                f"{bad.shape[0]} non-finite entries, first {values[row, colj]!r} at row {row}"
+                f"{bad.shape[0]} non-finite entries, first {float(values[row, colj])!r} at row {row}"
                 + (f", column {labels[colj]!r}." if len(labels) > 1 else ".")
             )
         return Variable(name=name, values=np.ascontiguousarray(values), discrete=False, columns=tuple(labels))
@@ -366,9 +366,10 @@ def to_variable(obj: Any, name: str, *, discrete: DiscreteFlag = "auto") -> Vari
     levels_list: list[np.ndarray] = []
     for col, kind, label in zip(columns, kinds, labels):
         if kind == "float" and not np.isfinite(col).all():
+            bad = np.flatnonzero(~np.isfinite(col))
             raise ValueError(
                 f"`{name}` must contain only finite values (no NaN or inf); column {label!r} "
-                f"has {int((~np.isfinite(col)).sum())} non-finite entries."
+                f"has {bad.shape[0]} non-finite entries, first {float(col[bad[0]])!r} at row {bad[0]}."
             )
         c, lev = encoded.pop(id(col)) if id(col) in encoded else _encode_column(col, kind)
         codes.append(c)

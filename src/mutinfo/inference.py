@@ -103,7 +103,12 @@ def independence_test(
     z : array-like, shape (n,) or (n, d), optional
         Conditioning variable. Positional or keyword.
     method : str, default "auto"
-        Estimator registry name (see :func:`mutinfo.available_methods`).
+        Estimator registry name (see :func:`mutinfo.available_methods`). "auto" is the
+        policy of :func:`mutinfo.mutual_info`, so ``statistic`` equals the value
+        ``mutual_info`` returns for the same arguments. Any estimator gives a valid test
+        (a bias common to the data and the shuffles cancels); for continuous data
+        ``method="ksg1"`` is several times faster than the bias-calibrated "auto" choice
+        (both give exact tests).
     discrete : {"auto", True, False} or one entry per variable
         Kind of each variable, as in :func:`mutinfo.mutual_info`.
     k : int, default 3
@@ -323,9 +328,7 @@ def _pvalue_array(pvalues: Any) -> np.ndarray:
     if p.ndim == 0:
         raise ValueError(f"`pvalues` must be an array of p-values, not a scalar; got {pvalues!r}.")
     if p.size == 0:
-        raise ValueError(
-            f"`pvalues` must contain at least one p-value; got an empty array, shape {p.shape}."
-        )
+        raise ValueError(f"`pvalues` must contain at least one p-value; got an empty array, shape {p.shape}.")
     bad = ~((p >= 0.0) & (p <= 1.0))  # also catches NaN
     if bad.any():
         first = p.ravel()[np.flatnonzero(bad.ravel())[0]]
