@@ -214,6 +214,20 @@ def test_same_rng_bit_identical_and_different_rng_differs() -> None:
     assert (float(ca.low), float(ca.high)) == (float(cb.low), float(cb.high))
 
 
+def test_randomised_estimator_repeats_exactly() -> None:
+    # method="auto" on continuous data draws Gaussian surrogates from `rng` inside each estimate
+    rng = np.random.default_rng(18)
+    x = rng.normal(size=150)
+    y = x + rng.normal(size=150)
+    a = mi.independence_test(x, y, n_resamples=19, rng=5)
+    b = mi.independence_test(x, y, n_resamples=19, rng=5)
+    assert a.null_distribution.tobytes() == b.null_distribution.tobytes()
+    assert float(a.statistic) == float(mi.mutual_info(x, y, rng=5))
+    first = a.confidence_interval(n_resamples=20, rng=1)
+    again = a.confidence_interval(n_resamples=20, rng=1)
+    assert (float(first.low), float(first.high)) == (float(again.low), float(again.high))
+
+
 @pytest.mark.parametrize("with_z", [False, True])
 def test_n_jobs_does_not_change_results(with_z: bool) -> None:
     rng = np.random.default_rng(9)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -219,6 +219,9 @@ class IndependenceResult:
                     f"`method` 'subsample' draws subsamples of b = n // 2 = {b} rows, which must "
                     f"exceed k = {engine.options.k} for estimator {self.method!r}; got n = {self.n}."
                 ) from None
+        # the estimator's own randomness (e.g. copula_ksg's surrogates) also comes from `rng`,
+        # so the same `rng` gives the same interval however often it is asked for
+        engine = replace(engine, options=replace(engine.options, rng=generator))
         nats = float(self.statistic) * math.log(self.base)
         low, high, caught = interval_nats(engine, nats, level, method, n_resamples, generator)
         for category, message in caught:
