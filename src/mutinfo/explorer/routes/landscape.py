@@ -36,11 +36,17 @@ def _data(preset: str, n: int, noise: float, seed: int) -> tuple[np.ndarray, np.
 
 
 @lru_cache(maxsize=256)
-def _knn_test(preset: str, n: int, noise: float, seed: int) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _knn_estimate(preset: str, n: int, noise: float, seed: int) -> tuple[dict[str, Any], tuple[str, ...]]:
     x, y = _data(preset, n, noise, seed)
     with library_warnings() as notes:
-        record = mi_with_test(x, y, seed=seed, ci_resamples=None, label="I(X;Y) kNN, unbinned")
+        record = readout(mi.mutual_info(x, y, rng=seed), label="I(X;Y) kNN, unbinned")
     return record, tuple(notes)
+
+
+@lru_cache(maxsize=256)
+def _knn_test(preset: str, n: int, noise: float, seed: int) -> dict[str, Any]:
+    x, y = _data(preset, n, noise, seed)
+    return mi_with_test(x, y, seed=seed, ci_resamples=None, label="I(X;Y) kNN, unbinned")
 
 
 @lru_cache(maxsize=256)
@@ -123,13 +129,9 @@ def landscape_map(
     """The three maps, the binned MI as their weighted sum, and the kNN estimate with its test."""
     noise = round(noise, 4)
     body = dict(_map(preset, n, noise, seed, grid))
+    body["knn"], notes = _knn_estimate(preset, n, noise, seed)
     if stage == "full":
-        body["knn"], notes = _knn_test(preset, n, noise, seed)
-    else:
-        x, y = _data(preset, n, noise, seed)
-        with library_warnings() as caught:
-            body["knn"] = readout(mi.mutual_info(x, y, rng=seed), label="I(X;Y) kNN, unbinned")
-        notes = tuple(caught)
+        body["knn"] = _knn_test(preset, n, noise, seed)
     body["warnings"] = list(notes)
     body["stage"] = stage
     return clean(body)

@@ -150,6 +150,7 @@
     el.dataset.busy = "0";
     el.dataset.state = "ready";
     el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
+    el.dataset.renderedAt = String(performance.now());
     const err = el.querySelector(".mi-error.api");
     if (err) err.hidden = true;
   }

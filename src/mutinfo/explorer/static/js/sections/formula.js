@@ -14,9 +14,18 @@
         MI.busy(el);
         let body;
         try {
+          body = await MI.apiLatest(ID, "/api/formula/views", Object.assign({ stage: "estimate" }, params()));
+          if (!body) return;
+          draw(body);
+          MI.drawn(el);
           body = await MI.apiLatest(ID, "/api/formula/views", params());
         } catch (err) { MI.showError(el, err); return; }
         if (!body) return;
+        MI.showReadout(q('[data-testid="formula-ksg"]'), body.readouts.ksg);
+        finish(body);
+      }
+
+      function draw(body) {
         const r = body.readouts;
         MI.showReadout(q('[data-testid="formula-kl"]'), r.kl);
         MI.showReadout(q('[data-testid="formula-entropy"]'), r.entropy);
@@ -45,6 +54,10 @@
         q('[data-testid="formula-negative-share"]').textContent =
           `${MI.fmt(100 * body.pmi_negative_share, 1)}% of the samples have a negative pointwise MI (their pair is rarer than chance), ` +
           "yet the average is never below zero.";
+      }
+
+      function finish(body) {
+        const r = body.readouts;
         const extras = q(".mi-extras");
         MI.tableFor(extras, [
           ["View", "Bits"],
