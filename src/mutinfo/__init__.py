@@ -41,6 +41,7 @@ __all__ = [
     "EstimatorCapWarning",
     "IndependenceResult",
     "Information",
+    "InformationGainTree",
     "MutinfoWarning",
     "SmallSampleWarning",
     "TiesWarning",
@@ -60,3 +61,20 @@ __all__ = [
     "normalized_mutual_info",
     "variation_of_information",
 ]
+
+# Public names whose modules import scikit-learn (seconds): loaded on first use only.
+_LAZY = {"InformationGainTree": "mutinfo.tree"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'mutinfo' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
