@@ -20,6 +20,7 @@
 
       function done(box) {
         box.dataset.renders = String(Number(box.dataset.renders || 0) + 1);
+        box.dataset.busy = "0";
         MI.state.write(ID, sectionParams());
         MI.drawn(el);
         MI.rendered(el);
@@ -28,7 +29,7 @@
       async function index() {
         const body = await MI.api("/api/applications/index");
         q('[data-testid="app-list"]').innerHTML = body.entries.map((e) => `
-          <article class="app-card" data-testid="app-${e.id}" data-built="${e.built ? 1 : 0}">
+          <article class="app-card" data-testid="app-card-${e.id}" data-built="${e.built ? 1 : 0}">
             <h4>${MI.escapeHtml(e.title)}</h4>
             <p>${MI.escapeHtml(e.what)}</p>
             <p class="careful"><strong>Careful:</strong> ${MI.escapeHtml(e.careful)}</p>
