@@ -34,6 +34,11 @@ def wait_change(page, testid: str, old: float, timeout: float = 90_000) -> float
     return value(page, testid)
 
 
+def draws(page, section_id: str) -> int:
+    """How many first-stage redraws (chart and estimate) a section has made."""
+    return int(page.evaluate(f"Number(document.getElementById({section_id!r}).dataset.draws || 0)"))
+
+
 def settle(page, section_id: str, before: int) -> None:
     wait_render(page, section_id, before)
 
@@ -152,16 +157,20 @@ def test_decomposition_table_coupling_and_xor(page, phone_page, screenshot_dir):
 def test_correlation_controls_and_library_agreement(page, phone_page, screenshot_dir):
     open_section(page, "correlation")
     mi0 = value(page, "corr-mi")
+    # four controls changed in quick succession: the view redraws once, for the final state
     before = renders(page, "correlation")
     page.select_option("#corr-kind", "circle")
-    settle(page, "correlation", before)
-    assert value(page, "corr-mi") != mi0
-    press(page, "#corr-noise", "ArrowLeft", "correlation")  # 0.2 -> 0.18
-    press(page, "#corr-n", "PageDown", "correlation")  # a larger step down
-    before = renders(page, "correlation")
+    page.focus("#corr-noise")
+    page.keyboard.press("ArrowLeft")  # 0.2 -> 0.18
+    page.focus("#corr-n")
+    page.keyboard.press("PageDown")  # a larger step down
     page.fill("#corr-seed", "7")
     page.keyboard.press("Enter")
     settle(page, "correlation", before)
+    page.wait_for_function(
+        "document.getElementById('correlation').dataset.busy === '0' && location.search.includes('seed=7')"
+    )
+    assert value(page, "corr-mi") != mi0
     kind = page.input_value("#corr-kind")
     noise, n = float(page.input_value("#corr-noise")), int(page.input_value("#corr-n"))
     assert (kind, noise) == ("circle", pytest.approx(0.18)) and n < 500
@@ -221,9 +230,12 @@ def test_landscape_presets_noise_and_grid(page, phone_page, screenshot_dir):
     open_section(page, "landscape")
     values = {}
     for preset in ("line", "clusters", "checkerboard", "independent"):
-        before = renders(page, "landscape")
+        before = draws(page, "landscape")
         page.select_option("#land-preset", preset)
-        settle(page, "landscape", before)
+        page.wait_for_function(
+            f"Number(document.getElementById('landscape').dataset.draws || 0) > {before}"
+            f" && document.querySelector('#land-preset').value === {preset!r}"
+        )
         values[preset] = value(page, "land-binned")
         assert value(page, "land-sum") == pytest.approx(values[preset], abs=1e-9)
     assert values["independent"] < min(values["line"], values["clusters"], values["checkerboard"])
