@@ -312,6 +312,8 @@ def _build() -> list[Task]:
         (5, 5, 5, np.eye(10)),
         (2, 2, 5, dense_cov(2, 2)),
         (3, 3, 5, sparse_cov(3, 3)),
+        (5, 5, 3, dense_cov(5, 5)),
+        (5, 5, 5, sparse_cov(5, 5)),
     ):
         shape = "identity" if np.allclose(cov, np.eye(dx + dy)) else "corr"
         truth = normal_mi(cov, dx) + student_t_mi_correction(df, dx, dy)

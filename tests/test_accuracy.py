@@ -28,6 +28,7 @@ SLICE = [
     "normal-dense-25x25",
     "student-identity-1x1-df1",
     "student-corr-3x3-df5",
+    "student-corr-5x5-df3",
     "half-cube-sparse-5x5",
     "bimodal-1x1",
     "swiss-roll-2x1",

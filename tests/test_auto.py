@@ -26,8 +26,8 @@ def _gauss(n, dx, dy, rho=0.6, seed=0):
     return x, y
 
 
-def test_threshold_is_six_columns():
-    assert MAX_DIM == 6
+def test_threshold_is_ten_columns():
+    assert MAX_DIM == 10
 
 
 @pytest.mark.parametrize(
@@ -35,9 +35,10 @@ def test_threshold_is_six_columns():
     [
         (1, 1, "copula_ksg"),
         (2, 1, "copula_ksg"),
-        (3, 3, "copula_ksg"),  # exactly at the threshold
-        (1, 5, "copula_ksg"),
-        (3, 4, "gaussian_copula"),  # one column above it
+        (3, 3, "copula_ksg"),
+        (5, 5, "copula_ksg"),  # exactly at the threshold
+        (1, 9, "copula_ksg"),
+        (5, 6, "gaussian_copula"),  # one column above it
         (25, 25, "gaussian_copula"),
     ],
 )
@@ -49,7 +50,7 @@ def test_continuous_mi_choice_by_dimension(dx, dy, expected):
 
 @pytest.mark.parametrize(
     ("dims", "expected"),
-    [((1, 1, 1), "copula_ksg"), ((2, 2, 2), "copula_ksg"), ((2, 2, 3), "gaussian_copula")],
+    [((1, 1, 1), "copula_ksg"), ((3, 3, 4), "copula_ksg"), ((3, 3, 5), "gaussian_copula")],
 )
 def test_continuous_cmi_counts_z_columns(dims, expected):
     rng = np.random.default_rng(1)
@@ -88,10 +89,10 @@ def test_mixed_is_mixed_ksg():
 def test_mixed_with_many_continuous_columns_is_gaussian_copula():
     rng = np.random.default_rng(4)
     labels = rng.integers(0, 3, 600)
-    for d, expected in ((6, "mixed_ksg"), (7, "gaussian_copula")):
+    for d, expected in ((10, "mixed_ksg"), (11, "gaussian_copula")):
         y = 0.3 * labels[:, None] + rng.standard_normal((600, d))
         assert mi.mutual_info(labels, y).method == expected
-    # a class too small for a covariance in 7 dimensions: back to the kNN estimator
+    # a class too small for a covariance in 11 dimensions: back to the kNN estimator
     labels[:5] = 3
     assert mi.mutual_info(labels, y).method == "mixed_ksg"
 

@@ -11,23 +11,23 @@ The ``"auto"`` policy
   :func:`mutinfo.estimators.discrete.auto_discrete_method`).
 * all continuous, entropy: ``"kl"`` (Kozachenko-Leonenko).
 * all continuous, MI and CMI, with x, y (and z) having at most
-  :data:`COPULA_KSG_MAX_DIM` = 6 columns together: ``"copula_ksg"``, KSG on rank normal
+  :data:`COPULA_KSG_MAX_DIM` = 10 columns together: ``"copula_ksg"``, KSG on rank normal
   scores minus the KSG bias measured on a matched Gaussian surrogate
   (:mod:`mutinfo.estimators.combined`).
-* all continuous, more than 6 columns: ``"gaussian_copula"`` (bias-corrected Gaussian MI of the
+* all continuous, more than 10 columns: ``"gaussian_copula"`` (bias-corrected Gaussian MI of the
   normal scores).
-* all continuous, at most 6 columns, but some variable has *point masses* (a value, or row,
+* all continuous, at most 10 columns, but some variable has *point masses* (a value, or row,
   repeated more than ``k`` times, so that k-th neighbour distances can be 0):
   ``"mixed_ksg"`` (Gao et al. 2017), which is built for them. (Fewer repeats are harmless:
   normal scores give tied values equal scores.)
 * all continuous, but fewer than d + 2 samples or linearly dependent columns (no Gaussian
   reference possible): ``"ksg1"``.
 * mixed discrete/continuous: ``"mixed_ksg"`` (Ross 2014 for one label and one continuous
-  variable, Gao et al. 2017 otherwise); but MI of a label with more than 6 continuous
+  variable, Gao et al. 2017 otherwise); but MI of a label with more than 10 continuous
   columns, every class having at least d + 2 samples: ``"gaussian_copula"`` (Ince et al.'s
   ``H(Y) - Σ p(x) H(Y | x)`` on normal scores).
 
-Why (evidence: benchmarks/ACCURACY.md, 49 tasks x n in {1000, 3000, 10000}):
+Why (evidence: benchmarks/ACCURACY.md, 53 tasks x n in {1000, 3000, 10000}):
 
 * Rank normal scores make every estimate invariant to monotone changes of each column and
   remove heavy tails, the two things that slow kNN estimators most (Czyż et al. 2023,
@@ -40,11 +40,13 @@ Why (evidence: benchmarks/ACCURACY.md, 49 tasks x n in {1000, 3000, 10000}):
   al. 2017, https://doi.org/10.1002/hbm.23471) up to noise; for other copulas (Student-t
   tails, swiss roll, additive noise) it keeps KSG's view of the extra dependence, which the
   Gaussian copula misses entirely (e.g. 0.22 nats read as 0.00 for a 1x1 Student-t, df = 1).
-* Above 6 columns a kNN search costs seconds to minutes at n = 10000 (1 + 1 surrogate runs)
-  and KSG's non-Gaussian reading is itself mostly bias, so the Gaussian copula, which is
-  exact for Gaussian copulas at any dimension and costs O(n d²), is used alone. Its known
-  blind spot there: dependence not carried by rank correlations (Student-t with identity
-  dispersion, 5x5, reads as ~0).
+* Up to 10 columns the calibrated KSG still adds what the Gaussian copula misses: for a
+  5x5 Student-t with dense dispersion (df = 3, truth 0.89 nats) it reads 0.82-0.86 where the
+  Gaussian copula reads 0.55-0.60, and it stays within 0.05 nats of the truth on every 5x5
+  Gaussian-copula task. Beyond that the kNN searches (two per estimate) take from seconds to
+  minutes at n = 10000, and KSG's reading of non-Gaussian dependence is mostly bias, so the
+  Gaussian copula, exact for Gaussian copulas in any dimension and O(n d²), is used alone.
+  Its blind spot there: dependence not carried by rank correlations.
 * Mixed pairs: Ross/Gao pass every low-dimensional mixed task of the suite at all n; the
   Gaussian-copula version of Ince et al. is a lower bound there (for a scalar y) that misses
   up to 12 % (uniform-noise classes). With a 25-dimensional y, Ross/Gao lose 20 % to kNN
@@ -142,7 +144,7 @@ def _largest_repeat(values: np.ndarray) -> int:
 
 #: Largest total dimension (x, y and z columns) for which "auto" runs ``copula_ksg``;
 #: above it "auto" is ``gaussian_copula`` (see the module docstring for the evidence).
-COPULA_KSG_MAX_DIM = 6
+COPULA_KSG_MAX_DIM = 10
 
 
 def resolve(quantity: str, method: str, variables: tuple[Variable, ...], options: Options) -> Method:
