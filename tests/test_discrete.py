@@ -343,7 +343,7 @@ def test_pair_cells_dense_and_sparse_agree() -> None:
 @pytest.mark.parametrize("quantity", ["entropy", "mi", "cmi"])
 def test_bit_identical_across_thread_counts(quantity: str) -> None:
     rng = np.random.default_rng(8)
-    n = 150_000  # several chunks
+    n = 2 * dk._MIN_CHUNK + 12_345  # two chunks when two threads run
     x, y = channel(rng, 12, 0.3, n)
     z = rng.integers(-5, 40, n)
     data = {"entropy": (x,), "mi": (x, y), "cmi": (x, y, z)}[quantity]

@@ -77,7 +77,7 @@ DENSE_LIMIT = 1 << 22
 #: Samples per occupied joint cell below which an :class:`UndersampledWarning` is emitted.
 UNDERSAMPLED_RATIO = 4.0
 
-_MIN_CHUNK = 1 << 15  # samples per chunk below which one thread does the work
+_MIN_CHUNK = 1 << 20  # samples per chunk; under 2 chunks one thread works (a pool wake-up costs more)
 _OPTIMISTIC_SPAN = 1 << 16  # values in [0, this) are marked during the first scan
 
 

@@ -127,7 +127,7 @@ def _bin_parallel(column: np.ndarray, lo: float, width: float, count: int, out: 
 def _bin_codes(column: np.ndarray, lo: float, width: float, count: int) -> np.ndarray:
     n = column.shape[0]
     out = np.empty(n, np.int64)
-    chunks = max(1, min(numba.get_num_threads(), n // (1 << 15)))
+    chunks = max(1, min(numba.get_num_threads(), n // (1 << 20)))
     if chunks > 1:
         _bin_parallel(column, lo, width, count, out, chunks)
     else:  # small input: the serial loop beats waking the thread pool
