@@ -111,7 +111,8 @@ class InformationGainTree(ClassifierMixin, BaseEstimator):
     class, computed from the (weighted) training samples at the node; it is never negative
     and never adjusted for the number of branches (hence ``"gain_ratio"``). A threshold is
     the midpoint between consecutive distinct training values, chosen by gain on each
-    feature (as in C4.5, without Release 8's MDL penalty on thresholds). Ties go to the
+    feature; with ``"gain_ratio"`` its gain is then charged ``log2(C) / N`` bits for the C
+    candidate cut points searched (C4.5 Release 8, Quinlan 1996). Ties go to the
     first feature (and the first threshold) in column order, so fits are deterministic.
 
     References
@@ -119,6 +120,8 @@ class InformationGainTree(ClassifierMixin, BaseEstimator):
     Quinlan, J. R. (1986). Induction of decision trees. *Machine Learning* 1, 81-106.
     https://doi.org/10.1007/BF00116251
     Quinlan, J. R. (1993). *C4.5: Programs for Machine Learning*. Morgan Kaufmann.
+    Quinlan, J. R. (1996). Improved use of continuous attributes in C4.5. *JAIR* 4, 77-90.
+    https://doi.org/10.1613/jair.279
 
     Examples
     --------
