@@ -240,6 +240,21 @@
         update();
       });
 
+      // ---- "guess, then compute" for the data-processing demo ----
+      el.querySelector("#prop-dp-check").addEventListener("click", async () => {
+        const box = el.querySelector("#prop-dp");
+        const p = DEMOS.dp.map(strip(MI.controls(box.querySelector(".mi-controls")), "dp"));
+        const body = await MI.api(DEMOS.dp.path, p);
+        const diff = body.i_xz.truth - body.i_xy.truth;
+        const truth = Math.abs(diff) < 1e-12 ? "equal" : diff < 0 ? "less" : "more";
+        const guess = el.querySelector("#prop-dp-guess").value;
+        const words = { less: "smaller than", equal: "equal to", more: "larger than" };
+        el.querySelector('[data-testid="prop-dp-guess-result"]').textContent =
+          `${guess === truth ? "Right" : "Not quite"}: the true I(X;Z) = ${MI.fmt(body.i_xz.truth, 4)} bits is ` +
+          `${words[truth]} I(X;Y) = ${MI.fmt(body.i_xy.truth, 4)} bits.` +
+          (truth === "more" ? "" : " Processing never adds information about X.");
+      });
+
       // ---- estimator honesty: three endpoints driven by one control row ----
       const ho = el.querySelector("#prop-ho");
       const hoCtrl = ho.querySelector(".mi-controls");
@@ -273,7 +288,7 @@
             mode: "lines+markers", type: "scatter", name: `${conv.method} mean ± sd`, marker: { color: MI.colors.shared, symbol: "diamond", size: 8 } },
           { x: [ns[0], ns[ns.length - 1]], y: [conv.truth, conv.truth], mode: "lines", type: "scatter", name: "truth",
             line: { color: MI.colors.neutral, dash: "dash" } },
-        ], { showlegend: true, legend: { orientation: "h", y: 1.2 }, title: { text: "Gaussian pair: estimate vs n", font: { size: 13 } },
+        ], { showlegend: true, legend: { orientation: "h", y: 1.2 }, margin: { l: 52, r: 16, t: 64, b: 44 },
           xaxis: { type: "log", title: { text: "n (log scale)" } }, yaxis: { title: { text: "bits" } } });
         MI.plot(q("#prop-ho-floor"), [
           { x: floor.rows.flatMap((r) => r.ksg.values.map(() => r.n)), y: allKsg, mode: "markers", type: "scatter",
@@ -282,8 +297,9 @@
             name: `${floor.methods.discrete} mean`, marker: { color: MI.colors.y, symbol: "square", size: 7 }, line: { color: MI.colors.y } },
           { x: floor.rows.map((r) => r.n), y: floor.rows.map((r) => r.miller_madow_bits), mode: "lines", type: "scatter",
             name: "Miller bias", line: { color: MI.colors.neutral, dash: "dot" } },
-        ], { showlegend: true, legend: { orientation: "h", y: 1.25 }, title: { text: "Independent data (truth 0)", font: { size: 13 } },
+        ], { showlegend: true, legend: { orientation: "h", y: 1.25 }, margin: { l: 52, r: 16, t: 64, b: 44 },
           xaxis: { type: "log", title: { text: "n (log scale)" } }, yaxis: { title: { text: "bits" }, zeroline: true, zerolinecolor: "#1d1d1f" } });
+        q("#prop-ho-k-caption").textContent = `k sensitivity: one sample of n = ${ks.n}, KSG with k = 1 … 50`;
         MI.plot(q("#prop-ho-k-plot"), [
           { x: ks.rows.map((r) => r.k), y: ks.rows.map((r) => r.dependent), mode: "lines+markers", type: "scatter", name: `ρ = ${ks.rho}`,
             marker: { color: MI.colors.shared, symbol: "diamond", size: 8 } },
@@ -291,7 +307,7 @@
             marker: { color: MI.colors.x, symbol: "circle-open", size: 8 }, line: { dash: "dot" } },
           { x: [1, ks.rows[ks.rows.length - 1].k], y: [ks.truth, ks.truth], mode: "lines", type: "scatter", name: "truth (ρ)",
             line: { color: MI.colors.neutral, dash: "dash" } },
-        ], { showlegend: true, legend: { orientation: "h", y: 1.2 }, title: { text: `k sensitivity, n = ${ks.n}`, font: { size: 13 } },
+        ], { showlegend: true, legend: { orientation: "h", y: 1.2 }, margin: { l: 52, r: 16, t: 64, b: 44 },
           xaxis: { type: "log", title: { text: "k (log scale)" } }, yaxis: { title: { text: "bits" } } });
         const rows = [["chart", "n or k", "value (bits)", "note"]]
           .concat(conv.rows.map((r) => ["convergence", r.n, r.mean, `sd ${MI.fmt(r.sd, 4)}, truth ${MI.fmt(conv.truth, 4)}`]))
