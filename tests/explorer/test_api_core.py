@@ -250,3 +250,31 @@ def test_library_warnings_reach_the_page(client):
         assert any(w.startswith("TiesWarning") for w in body["warnings"]), body["warnings"]
     clean = client.get("/api/landscape/map", params={**params, "noise": 0.05}).json()
     assert clean["warnings"] == []
+
+
+# ---------------------------------------------------------------- server and packaging
+def test_generators_import_without_fastapi():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['fastapi'] = None; sys.modules['uvicorn'] = None\n"
+        "from mutinfo.explorer.generators import relationship, landscape, expand_counts\n"
+        "x, y = relationship('circle', n=10, seed=0); print(len(x))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "10"
+
+
+def test_serve_validates_port_and_free_port_is_usable():
+    import socket
+
+    from mutinfo.explorer.server import free_port, serve
+
+    for bad in (0, 70000, "8000", True):
+        with pytest.raises(ValueError, match="`port` must be an integer in 1..65535"):
+            serve(port=bad, open_browser=False)
+    port = free_port()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))  # it really is free

@@ -26,6 +26,7 @@
   const registry = {};      // id -> section definition
   const started = {};       // id -> true once init ran
   let meta = null;
+  let sectionObserver = null;
   const version = { value: null };
 
   // ---------- small utilities ----------
@@ -425,6 +426,7 @@
     const response = await fetch(`/sections/${entry.id}.html`);
     el.innerHTML = await response.text();
     el.dataset.loaded = "1";
+    if (sectionObserver) sectionObserver.observe(el);
     await loadScript(`/static/${entry.js}`);
     maybeStart(el);
   }
@@ -478,12 +480,14 @@
         "Numbers may differ if an estimator changed between the versions.";
     }
     buildToc(meta.sections);
-    const observer = new IntersectionObserver((entries) => {
+    // A section starts when it comes within 300 px of the viewport. It is observed only once
+    // its fragment is in place: empty placeholders are short, and all of them would look
+    // "visible" at once.
+    sectionObserver = new IntersectionObserver((entries) => {
       entries.forEach((e) => {
         if (e.isIntersecting) { e.target.dataset.visible = "1"; maybeStart(e.target); }
       });
     }, { rootMargin: "300px 0px" });
-    meta.sections.forEach((s) => { const el = document.getElementById(s.id); if (el) observer.observe(el); });
     const shared = q.get("s");
     if (shared) start(shared);
     for (const entry of meta.sections) {
