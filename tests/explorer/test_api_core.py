@@ -273,7 +273,7 @@ def test_serve_validates_port_and_free_port_is_usable():
     from mutinfo.explorer.server import free_port, serve
 
     for bad in (0, 70000, "8000", True):
-        with pytest.raises(ValueError, match="`port` must be an integer in 1..65535"):
+        with pytest.raises(ValueError, match=r"`port` must be an integer in 1\.\.65535"):
             serve(port=bad, open_browser=False)
     port = free_port()
     with socket.socket() as sock:
