@@ -76,6 +76,23 @@ def test_frame_contents_and_version(page, screenshot_dir):
     assert unlabeled == []
 
 
+def test_frame_phone_contents_toggle_and_version_warning(phone_page):
+    phone_page.goto(phone_page.base_url + "/?s=intro&noise=0.3&v=0.0.1")
+    phone_page.wait_for_function("document.body.dataset.booted === '1'")
+    warning = phone_page.locator("#mi-version-warning")
+    assert warning.is_visible() and "0.0.1" in warning.text_content()
+    assert not phone_page.locator("#toc").is_visible()  # collapsed on a phone
+    phone_page.focus(".toc-toggle")
+    phone_page.keyboard.press("Enter")  # keyboard operable
+    assert phone_page.locator("#toc").is_visible()
+    assert phone_page.get_attribute(".toc-toggle", "aria-expanded") == "true"
+    phone_page.click("#toc-list a[href='#formula']")
+    assert not phone_page.locator("#toc").is_visible()
+    phone_page.wait_for_function("document.getElementById('formula').dataset.state === 'ready'")
+    # the shared state of another section was applied to it, not to the one navigated to
+    assert phone_page.input_value("#intro-noise") == "0.3"
+
+
 # ------------------------------------------------------------------ section 1
 def test_intro_parabola_guess_then_compute(page, phone_page, screenshot_dir):
     open_section(page, "intro")
