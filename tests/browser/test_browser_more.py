@@ -301,20 +301,23 @@ def test_share_link_reproduces_numbers(page):
 
 def test_phone_screenshots_and_labels(phone_page, screenshot_dir, tmp_path):
     page = phone_page
+    open_section(page, "bits")  # one page load; the other sections are started in place
     for sid, boxes in (
         ("bits", ()),
         ("properties", ("prop-nn", "prop-ho")),
         ("realworld", ("rw-weather", "rw-genes")),
         ("applications", ("app-te",)),
     ):
-        open_section(page, sid)
+        page.evaluate(f"MI.start({sid!r})")
+        page.wait_for_function(f"document.getElementById({sid!r}).dataset.state === 'ready'")
         for box in boxes:
             wait_demo(page, box)
         width = page.evaluate(f"document.getElementById({sid!r}).scrollWidth")
         assert width <= 390, f"{sid} overflows the phone width ({width} px)"
         shoot(page, sid, screenshot_dir)
     path, *_ = _csv(tmp_path, 60)
-    open_section(page, "yourdata")
+    page.evaluate("MI.start('yourdata')")
+    page.wait_for_function("document.getElementById('yourdata').dataset.state === 'ready'")
     before = renders(page, "yourdata")
     page.set_input_files("#yd-file", str(path))
     wait_render(page, "yourdata", before)

@@ -95,9 +95,9 @@
         done(teBox);
       }
 
-      MI.wire(nmiBox.querySelector(".mi-controls"), updateNmi);
-      MI.wire(nceBox.querySelector(".mi-controls"), updateNce);
-      MI.wire(teBox.querySelector(".mi-controls"), updateTe, { debounce: 120 });
+      MI.wire(nmiBox.querySelector(".mi-controls"), updateNmi, { debounce: 30 });
+      MI.wire(nceBox.querySelector(".mi-controls"), updateNce, { debounce: 30 });
+      MI.wire(teBox.querySelector(".mi-controls"), updateTe, { debounce: 30 });
       MI.shareButton(teBox.querySelector(".mi-extras"), ID, sectionParams);
       index().catch((err) => MI.showError(el, err));
       updateNmi();

@@ -186,7 +186,7 @@
       });
       q("#bits-speed").addEventListener("change", () => { if (!paused) startTimer(); });
       MI.shareButton(extras, ID, shareParams);
-      const fire = MI.wire(controlsEl, (values) => load(values));
+      const fire = MI.wire(controlsEl, (values) => load(values), { debounce: 30 });
       void fire;
       toggle.textContent = paused ? "Resume" : "Pause";
       toggle.setAttribute("aria-pressed", paused ? "true" : "false");

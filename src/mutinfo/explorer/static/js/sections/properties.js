@@ -236,7 +236,7 @@
           const rows = demo.draw(box, body);
           finish(box, rows, body.snippet, "Table view of this demonstration");
         }
-        MI.wire(ctrl, update);
+        MI.wire(ctrl, update, { debounce: 30 });
         update();
       });
 
@@ -316,7 +316,7 @@
           .concat(ks.rows.map((r) => ["k sweep", r.k, r.dependent, `independent: ${MI.fmt(r.independent, 4)}`]));
         finish(ho, rows, [conv.snippet, floor.snippet, ks.snippet].join("\n# ----\n"), "Table view of the three charts");
       }
-      MI.wire(hoCtrl, updateHonesty);
+      MI.wire(hoCtrl, updateHonesty, { debounce: 60 });
       updateHonesty();
       MI.shareButton(el.querySelector("#prop-ho .mi-extras"), ID, sectionParams);
     },

@@ -182,7 +182,7 @@
           done(gBox, true);
         } catch (err) { gBox.dataset.busy = "0"; MI.showError(el, err); }
       }
-      MI.wire(gBox.querySelector(".mi-controls"), updateGenes, { debounce: 100 });
+      MI.wire(gBox.querySelector(".mi-controls"), updateGenes, { debounce: 30 });
 
       MI.shareButton(el.querySelector("#rw-genes .mi-extras"), ID, sectionParams);
       updateWeather();
