@@ -43,6 +43,7 @@ __all__ = [
     "Information",
     "InformationGainTree",
     "MutinfoWarning",
+    "MutualInfoSelector",
     "SmallSampleWarning",
     "TiesWarning",
     "UndersampledWarning",
@@ -63,7 +64,7 @@ __all__ = [
 ]
 
 # Public names whose modules import scikit-learn (seconds): loaded on first use only.
-_LAZY = {"InformationGainTree": "mutinfo.tree"}
+_LAZY = {"InformationGainTree": "mutinfo.tree", "MutualInfoSelector": "mutinfo.selection"}
 
 
 def __getattr__(name: str) -> object:
