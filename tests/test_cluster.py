@@ -221,3 +221,24 @@ def test_large_n_matches_sklearn() -> None:
 def test_bad_input(call, error, match) -> None:
     with pytest.raises(error, match=match):
         call()
+
+
+def test_one_pass_path_and_general_path_agree() -> None:
+    # int arrays with labels in [0, 256) take one counting pass; anything else is encoded
+    # first. Both must give the same table (and sklearn's values)
+    rng = np.random.default_rng(9)
+    x = rng.integers(0, 40, 70_000)  # > one chunk: the parallel kernel runs
+    y = (x + rng.integers(0, 5, 70_000)) % 25
+    reference = skm.adjusted_mutual_info_score(x, y)
+    variants = [
+        (x, y),
+        (x.astype(np.int32), y.astype(np.uint8)),
+        (x + 300, y),  # out of range on the right: general path
+        (x - 20, y),  # negative labels: general path
+        (x, (y * 11).astype(np.int64) + 250),  # crosses 256 inside the array
+        (x.tolist(), y),  # not an ndarray
+    ]
+    for a, b in variants:
+        assert mi.adjusted_mutual_info(a, b) == pytest.approx(reference, abs=TOL)
+    single = mi.normalized_mutual_info(x[:1000], y[:1000])
+    assert single == pytest.approx(skm.normalized_mutual_info_score(x[:1000], y[:1000]), abs=TOL)

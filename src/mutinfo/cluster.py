@@ -37,12 +37,18 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
+import numba
 import numpy as np
 
 from mutinfo._information import Information
 from mutinfo._validation import check_base, check_same_length, to_variable
 from mutinfo._variable import Variable
-from mutinfo.estimators._emi import conditional_entropies, expected_mutual_info, mi_from_cells
+from mutinfo.estimators._emi import (
+    conditional_entropies,
+    expected_mutual_info,
+    mi_from_cells,
+    small_label_table,
+)
 from mutinfo.estimators.discrete import entropy_from_counts, pair_cells
 
 __all__ = [
@@ -107,7 +113,36 @@ def _labels(obj: Any, name: str) -> Variable:
     return v
 
 
+def _small_int_table(labels_true: Any, labels_pred: Any) -> _Table | None:
+    # fast path for the usual input, two int arrays of labels 0..255: one counting pass
+    # (the general path encodes each side first); None when it does not apply
+    arrays = (labels_true, labels_pred)
+    if not all(isinstance(a, np.ndarray) and a.ndim == 1 and a.dtype.kind in "iu" for a in arrays):
+        return None
+    if labels_true.shape[0] != labels_pred.shape[0] or labels_true.shape[0] == 0:
+        return None  # the general path raises the standard message
+    x, y = (np.ascontiguousarray(a, dtype=np.int64) for a in arrays)
+    table = small_label_table(x, y, numba.get_num_threads())
+    if table is None:
+        return None
+    rows, cols = table.sum(axis=1), table.sum(axis=0)
+    ri, ci = np.nonzero(table)  # row-major: ordered like pair_cells
+    row_code = np.cumsum(rows > 0) - 1
+    col_code = np.cumsum(cols > 0) - 1
+    return _Table(
+        n=int(x.shape[0]),
+        ca=row_code[ri],
+        cb=col_code[ci],
+        cnt=table[ri, ci],
+        na=rows[rows > 0],
+        nb=cols[cols > 0],
+    )
+
+
 def _table(labels_true: Any, labels_pred: Any) -> _Table:
+    fast = _small_int_table(labels_true, labels_pred)
+    if fast is not None:
+        return fast
     u = _labels(labels_true, "labels_true")
     v = _labels(labels_pred, "labels_pred")
     n = check_same_length(u, v)

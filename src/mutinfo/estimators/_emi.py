@@ -41,7 +41,11 @@ import math
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["conditional_entropies", "expected_mutual_info", "mi_from_cells"]
+__all__ = ["conditional_entropies", "expected_mutual_info", "mi_from_cells", "small_label_table"]
+
+#: Labels below this (on both sides) are counted by :func:`small_label_table` in one pass.
+SMALL_LABELS = 256
+_MIN_CHUNK = 1 << 16  # samples per chunk below which one thread counts
 
 _TAIL = 2.0**-60  # relative weight below which a tail of the hypergeometric sum stops
 _PARALLEL_STEPS = 2e5  # estimated recurrence steps above which the pairs run on all threads
@@ -76,6 +80,58 @@ def conditional_entropies(
         h_a_given_b += c * math.log(float(nb[cb[j]]) / c)
         h_b_given_a += c * math.log(float(na[ca[j]]) / c)
     return h_a_given_b / n, h_b_given_a / n
+
+
+@njit(cache=True)
+def _small_table_chunk(
+    x: np.ndarray, y: np.ndarray, cap: int, start: int, stop: int
+) -> tuple[bool, np.ndarray]:
+    # counts of x * cap + y while every label lies in [0, cap). Blocks of 4096: first a
+    # branch-free maximum over the block (as unsigned, so negative labels are huge), then
+    # the plain counting loop; the first block out of range stops the chunk
+    t = np.zeros(cap * cap, np.int32)  # a chunk holds < 2**31 samples (checked by the caller)
+    limit = np.uint64(cap)
+    for s in range(start, stop, 4096):
+        e = min(s + 4096, stop)
+        hi = np.uint64(0)
+        for i in range(s, e):
+            hi = max(hi, max(np.uint64(x[i]), np.uint64(y[i])))
+        if hi >= limit:
+            return False, t
+        for i in range(s, e):
+            t[x[i] * cap + y[i]] += 1
+    return True, t
+
+
+@njit(parallel=True, cache=True)
+def _small_table(x: np.ndarray, y: np.ndarray, cap: int, n_chunks: int) -> tuple[bool, np.ndarray]:
+    n = x.shape[0]
+    tables = np.zeros((n_chunks, cap * cap), np.int32)
+    oks = np.zeros(n_chunks, np.bool_)
+    for c in prange(n_chunks):
+        ok, t = _small_table_chunk(x, y, cap, c * n // n_chunks, (c + 1) * n // n_chunks)
+        oks[c] = ok
+        tables[c] = t
+    out = np.zeros(cap * cap, np.int64)
+    for c in range(n_chunks):  # integer merge: exact, independent of the thread count
+        out += tables[c]
+    return bool(oks.all()), out
+
+
+def small_label_table(x: np.ndarray, y: np.ndarray, n_threads: int) -> np.ndarray | None:
+    """The dense ``SMALL_LABELS x SMALL_LABELS`` table of two int64 label vectors, or None.
+
+    One parallel pass that counts and range-checks at once, for the usual case of cluster
+    labels 0..L-1 with L <= 256 (no separate encoding pass). Returns None as soon as a
+    label outside ``[0, SMALL_LABELS)`` is met; the caller then takes the general path.
+    """
+    n = x.shape[0]
+    chunks = max(1, min(n_threads, n // _MIN_CHUNK), -(-n // (2**31 - 1)))
+    if chunks == 1:
+        ok, table = _small_table_chunk(x, y, SMALL_LABELS, 0, n)
+        return table.astype(np.int64).reshape(SMALL_LABELS, SMALL_LABELS) if ok else None
+    ok, table = _small_table(x, y, SMALL_LABELS, chunks)
+    return table.reshape(SMALL_LABELS, SMALL_LABELS) if ok else None
 
 
 @njit(cache=True)
