@@ -348,7 +348,7 @@ def _once_per_message() -> Iterator[None]:
         if key in seen:
             continue
         seen.add(key)
-        warnings.warn(w.message, stacklevel=3)
+        warnings.warn(w.message, stacklevel=4)  # generator, contextlib, fit, caller
 
 
 @contextmanager
