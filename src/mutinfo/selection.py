@@ -154,7 +154,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     >>> import numpy as np, mutinfo as mi
     >>> rng = np.random.default_rng(0)
     >>> a, b = rng.normal(size=(2, 2000))
-    >>> X = np.column_stack([a, a + 0.05 * rng.normal(size=2000), b])
+    >>> X = np.column_stack([a, a + 0.2 * rng.normal(size=2000), b])
     >>> y = a + 0.7 * b + 0.3 * rng.normal(size=2000)
     >>> mi.MutualInfoSelector(2, criterion="relevance").fit(X, y).get_support().tolist()
     [True, True, False]
