@@ -13,7 +13,7 @@ truth; a refusal (an error) or a cell not run counts as a failure. Estimators co
 * ``sklearn``         ``mutual_info_regression`` / ``mutual_info_classif`` (k = 3) where it
                       applies: scalar x and y.
 
-Run ``python benchmarks/accuracy.py`` (about ten minutes on two cores) to print the pass counts
+Run ``python benchmarks/accuracy.py`` (5-8 minutes on two busy cores) to print the pass counts
 and write benchmarks/ACCURACY.md; ``--quick`` runs n = 1000 with two seeds.
 """
 
