@@ -282,7 +282,7 @@ def _h_chao_shen(counts: np.ndarray) -> float:
             n += c
             if c == 1:
                 f1 += 1
-    if f1 == n:  # all singletons: coverage would be 0 (Chao & Shen 2003, eq. 4 note)
+    if f1 == n:  # all singletons: coverage 1 - f1/n would be 0; use f1 = n - 1 (the usual fix)
         f1 = n - 1
     coverage = 1.0 - f1 / n
     h = 0.0

@@ -15,10 +15,11 @@ Bin rule
 ``bins=None`` or ``"fd"`` (default): a Freedman-Diaconis width generalised to the
 dimension D of the largest joint term (the number of continuous columns in X for H(X), in
 (X, Y) for I(X;Y), in (X, Y, Z) for I(X;Y|Z)):
-``w_j = 2 IQR_j n^(-1/(D + 2))``, the n^(-1/(D+2)) rate that balances a histogram's
-squared bias and variance in D dimensions (Scott 1979; Freedman & Diaconis 1981). If a
-column's IQR is 0 (over half of the values tied) its standard deviation gives the width
-instead (Scott: ``3.49 σ_j n^(-1/(D+2))``). ``"scott"`` uses Scott's width for every column.
+``w_j = 2 IQR_j n^(-1/(D + 2))``. Freedman & Diaconis (1981) and Scott (1979) derive the
+n^(-1/3) rate for D = 1 by balancing a histogram's integrated squared bias and variance;
+the same calculation in D dimensions gives n^(-1/(D+2)). If a column's IQR is 0 (over half
+of the values tied) a Scott-type width ``3.49 σ_j n^(-1/(D+2))`` is used instead;
+``"scott"`` uses that width for every column.
 The bin count of a column is ``ceil(range_j / w_j)``, at most ``ceil(sqrt(n))``; the bins
 then divide the observed range exactly. An integer ``bins=b`` uses b bins per column.
 
