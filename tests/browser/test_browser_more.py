@@ -299,6 +299,16 @@ def test_share_link_reproduces_numbers(page):
     assert value(page, "prop-ch-joint") == float(mi.mutual_info(np.column_stack([x1, x2]), y, **PLUGIN))
 
 
+def test_bits_share_link_restores_paused_position(page):
+    open_section(page, "bits", "?s=bits&flip=0.3&n=256&seed=5&pos=96&paused=1&v=0.1.0")
+    page.wait_for_function("document.querySelector('[data-testid=\"bits-paused\"]').dataset.value")
+    assert page.get_attribute("#bits", "data-paused") == "1"
+    assert page.get_attribute('[data-testid="bits-estimate"]', "data-n") == "96"
+    x, y = bit_streams(0.3, 256, 5)
+    assert value(page, "bits-estimate") == float(mi.mutual_info(x[:96], y[:96], **PLUGIN))
+    assert value(page, "bits-paused") == value(page, "bits-estimate")
+
+
 def test_phone_screenshots_and_labels(phone_page, screenshot_dir, tmp_path):
     page = phone_page
     open_section(page, "bits")  # one page load; the other sections are started in place
