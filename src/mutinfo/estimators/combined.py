@@ -8,9 +8,11 @@
    estimators slow to converge (Czyż et al. 2023).
 2. ``K``: KSG estimator 1 on the normal scores.
 3. Draw ``m`` Gaussian surrogate samples of the same size whose correlation is the sample
-   correlation of the normal scores (and map them to normal scores too). On each, compute
-   KSG and the bias-corrected Gaussian MI ``G`` (unbiased for Gaussian data; Ince et al.
-   2017). The mean of ``K_sur - G_sur`` estimates the bias KSG has *for this sample size,
+   correlation of the normal scores. On each, compute KSG on its normal scores (the same
+   pipeline as the data) and the bias-corrected Gaussian MI ``G`` of the surrogate itself
+   (unbiased for Gaussian data; Ince et al. 2017; computing ``G`` on the scores instead
+   would add the small downward bias ranks cause at strong correlation). The mean of
+   ``K_sur - G_sur`` estimates the bias KSG has *for this sample size,
    dimension and strength of dependence*: the bias that makes KSG need exponentially many
    samples at high MI (Gao, Ver Steeg and Galstyan 2015). ``K_sur`` and ``G_sur`` come
    from the same sample, so most of their noise cancels in the difference.
@@ -74,15 +76,19 @@ def _degenerate(z: np.ndarray) -> bool:
     return bool(w[0] <= DEGENERATE * w[-1])
 
 
-def _surrogates(z: np.ndarray, rng: np.random.Generator, m: int) -> list[np.ndarray]:
-    """``m`` Gaussian samples shaped like ``z`` with its sample correlation, as normal scores."""
+def _surrogates(z: np.ndarray, rng: np.random.Generator, m: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``m`` Gaussian samples shaped like ``z`` with its sample correlation: (raw, normal scores)."""
     n, d = z.shape
     corr = np.atleast_2d(np.corrcoef(z, rowvar=False))
     # The correlation of normal scores is positive definite whenever the Gaussian MI is
     # finite; the eigen-decomposition keeps this valid for a merely semi-definite matrix.
     w, v = np.linalg.eigh(corr)
     root = v * np.sqrt(np.maximum(w, 0.0))
-    return [gaussian.copula_normalize(rng.standard_normal((n, d)) @ root.T) for _ in range(m)]
+    out = []
+    for _ in range(m):
+        raw = rng.standard_normal((n, d)) @ root.T
+        out.append((raw, gaussian.copula_normalize(raw)))
+    return out
 
 
 def copula_ksg_mi(
@@ -126,8 +132,8 @@ def copula_ksg_mi(
         return float(k_data)
     bias = [
         knn.ksg_mi(s[:, :dx], s[:, dx:], k, n_jobs=n_jobs, warn=False)
-        - gaussian.gaussian_mi(s[:, :dx], s[:, dx:])
-        for s in _surrogates(np.hstack([zx, zy]), rng, n_surrogates)
+        - gaussian.gaussian_mi(raw[:, :dx], raw[:, dx:])
+        for raw, s in _surrogates(np.hstack([zx, zy]), rng, n_surrogates)
     ]
     return float(k_data - np.mean(bias))
 
@@ -151,9 +157,10 @@ def copula_ksg_cmi(
     if _degenerate(np.hstack(blocks)):
         return float(k_data)
     bias = []
-    for s in _surrogates(np.hstack(blocks), rng, n_surrogates):
-        parts = (s[:, :dx], s[:, dx : dx + dy], s[:, dx + dy :])
-        bias.append(knn.ksg_cmi(*parts, k, n_jobs=n_jobs, warn=False) - gaussian.gaussian_cmi(*parts))
+    for raw, s in _surrogates(np.hstack(blocks), rng, n_surrogates):
+        scores = (s[:, :dx], s[:, dx : dx + dy], s[:, dx + dy :])
+        plain = (raw[:, :dx], raw[:, dx : dx + dy], raw[:, dx + dy :])
+        bias.append(knn.ksg_cmi(*scores, k, n_jobs=n_jobs, warn=False) - gaussian.gaussian_cmi(*plain))
     return float(k_data - np.mean(bias))
 
 
