@@ -70,6 +70,13 @@ def test_play_tennis_builds_the_textbook_id3_tree(criterion: str) -> None:
     assert overcast.is_leaf and overcast.counts.tolist() == [0.0, 4.0]
     assert sunny.gain == pytest.approx(_h(2, 3), abs=1e-12)  # a perfect split of 2 Yes / 3 No
     assert tree.get_depth() == 2 and tree.get_n_leaves() == 5
+    gains = {  # every feature's gain at the root (Mitchell 1997: 0.246, 0.029, 0.151, 0.048)
+        "Outlook": gain_outlook,
+        "Temperature": _h(9, 5) - (4 * _h(2, 2) + 6 * _h(4, 2) + 4 * _h(3, 1)) / 14,
+        "Humidity": _h(9, 5) - (7 * _h(3, 4) + 7 * _h(6, 1)) / 14,
+        "Wind": _h(9, 5) - (8 * _h(6, 2) + 6 * _h(3, 3)) / 14,
+    }
+    np.testing.assert_allclose(root.candidate_gains, [gains[c] for c in _COLUMNS], rtol=0, atol=1e-12)
     assert (tree.predict(X) == y.to_numpy()).all()
     text = tree.export_text()
     assert text.splitlines()[0].startswith("Outlook  [gain 0.247 bits")

@@ -83,6 +83,10 @@ class Node:
         Information gain of the split in bits (with the known-fraction factor).
     gain_ratio : float
         Gain divided by the split information.
+    candidate_gains : numpy.ndarray of float64, shape (p,)
+        Gain in bits of the best split on every feature, as evaluated when the node was
+        grown (NaN: no admissible split on it); empty when growth stopped before
+        evaluating (pure node, depth or size limits). For showing why a split won.
     """
 
     counts: np.ndarray
@@ -95,6 +99,7 @@ class Node:
     fractions: np.ndarray = field(default_factory=lambda: np.empty(0))
     gain: float = 0.0
     gain_ratio: float = 0.0
+    candidate_gains: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     @property
     def is_leaf(self) -> bool:
@@ -264,6 +269,9 @@ def grow(
                 c = _threshold_candidate(num[idx, f], yi, w, k, total, p, f)
             if c is not None:
                 candidates.append(c)
+        node.candidate_gains = np.full(kinds.shape[0], np.nan)
+        for c in candidates:
+            node.candidate_gains[c.feature] = c.gain
         best = _choose(candidates, p.ratio)
         if best is None or best.gain <= p.min_gain + _TOL:
             continue

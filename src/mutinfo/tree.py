@@ -98,7 +98,10 @@ class InformationGainTree(ClassifierMixin, BaseEstimator):
     categories_ : list of numpy.ndarray or None
         The levels of each categorical feature (None for continuous features).
     tree_ : Node
-        The root of the fitted tree (see :class:`mutinfo._tree_build.Node`).
+        The root of the fitted tree (see :class:`mutinfo._tree_build.Node`): each node has
+        its class weights ``counts``, its split (``feature``, ``threshold`` or ``levels``,
+        ``children``), the split's ``gain`` in bits and ``gain_ratio``, and
+        ``candidate_gains``, the best gain on every feature at that node.
     feature_gains_ : numpy.ndarray of float64
         Total information gain of each feature in bits: the sum over the splits on it of
         the split's gain times the fraction of the training weight reaching the node.
@@ -160,6 +163,9 @@ class InformationGainTree(ClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True
         return tags
+
+    def _more_tags(self) -> dict[str, Any]:  # scikit-learn < 1.6
+        return {"allow_nan": True}
 
     # ------------------------------------------------------------------ validation
 
