@@ -181,8 +181,10 @@ def test_chain_rule_exact_for_plugin(client, relation):
     assert t["i_joint"] == pytest.approx(t["i_x1"] + t["i_x2_given_x1"], abs=1e-12)
     if relation == "redundant":
         assert t["i_x2_given_x1"] == 0 and abs(body["i_x2_given_x1"]["value"]) < 1e-9
+        assert body["i_x2_given_x1"]["p_value"] == 1.0  # a copy adds nothing, whatever the shuffle
     if relation == "xor":
         assert t["i_x1"] == 0 and body["i_x1"]["value"] < 0.01
+        assert body["i_x2_given_x1"]["p_value"] == pytest.approx(1 / 200)  # no shuffle comes close
     assert body["i_joint"]["value"] == pytest.approx(t["i_joint"], abs=0.03)
     x1, _, y = chain_rule_data(relation, 0.05, 4000, 0)
     assert body["i_x1"]["value"] == float(mi.mutual_info(x1, y, method="plugin", discrete=True))

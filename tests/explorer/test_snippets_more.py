@@ -53,6 +53,7 @@ def test_symmetry_snippet(client):
     ns = run(body["snippet"])
     for name in ("i_xy", "i_yx", "h_x_given_y", "h_y_given_x"):
         assert float(ns[name]) == body[name]["value"], name
+    assert ns["p_xy"] == body["i_xy"]["p_value"]
 
 
 def test_independence_snippet(client):
@@ -98,6 +99,7 @@ def test_chain_snippet(client, relation):
     assert float(ns["i_joint"]) == body["i_joint"]["value"]
     assert float(ns["i_x1"]) == body["i_x1"]["value"]
     assert float(ns["i_x2_given_x1"]) == body["i_x2_given_x1"]["value"]
+    assert (ns["p_x1"], ns["p_x2_given_x1"]) == (body["i_x1"]["p_value"], body["i_x2_given_x1"]["p_value"])
 
 
 def test_honesty_snippets(client):

@@ -37,6 +37,9 @@ router = APIRouter(prefix="/api/properties", tags=["properties"])
 PLUGIN = "plugin"
 KSG = "ksg1"
 
+#: Shuffles behind the p-values of the symmetry and chain-rule demos.
+N_CHAIN_RESAMPLES = 199
+
 Seed = Query(0, ge=0, le=2**31 - 1, description="seed of the sample")
 Resamples = Query(199, ge=19, le=999, description="permutations for the p-value")
 
@@ -133,6 +136,7 @@ def _symmetry(levels: int, flip: float, n: int, seed: int) -> dict[str, Any]:
     i_yx = mi.mutual_info(y, x, **opts)
     h_x_given_y = mi.conditional_entropy(x, y, **opts)
     h_y_given_x = mi.conditional_entropy(y, x, **opts)
+    p_xy = mi.independence_test(x, y, n_resamples=N_CHAIN_RESAMPLES, rng=seed, **opts).pvalue
     code = snippet(
         f"""
         import mutinfo as mi
@@ -144,12 +148,13 @@ def _symmetry(levels: int, flip: float, n: int, seed: int) -> dict[str, Any]:
         i_yx = mi.mutual_info(y, x, **opts)
         h_x_given_y = mi.conditional_entropy(x, y, **opts)
         h_y_given_x = mi.conditional_entropy(y, x, **opts)
-        print(i_xy, i_yx, h_x_given_y, h_y_given_x)
+        p_xy = mi.independence_test(x, y, n_resamples={N_CHAIN_RESAMPLES}, rng={seed}, **opts).pvalue
+        print(i_xy, i_yx, h_x_given_y, h_y_given_x, p_xy)
         """
     )
     return clean(
         {
-            "i_xy": readout(i_xy, label="I(X;Y)"),
+            "i_xy": readout(i_xy, label="I(X;Y)", p_value=p_xy, n_resamples=N_CHAIN_RESAMPLES),
             "i_yx": readout(i_yx, label="I(Y;X)"),
             "h_x_given_y": readout(h_x_given_y, label="H(X|Y)"),
             "h_y_given_x": readout(h_y_given_x, label="H(Y|X)"),
@@ -418,6 +423,17 @@ def _chain(relation: str, flip: float, n: int, seed: int) -> dict[str, Any]:
     i_x2 = mi.mutual_info(x2, y, **opts)
     i_x2_given_x1 = mi.conditional_mutual_info(x2, y, x1, **opts)
     truth = _chain_truth(relation, flip)
+    # permutation tests: I(X1;Y) against shuffles of y; I(X2;Y|X1) against shuffles of y
+    # within each value of x1 (an exact test of conditional independence for discrete x1)
+    tests = {
+        "seed": seed,
+        "n_resamples": N_CHAIN_RESAMPLES,
+        "ci_resamples": None,
+        "method": PLUGIN,
+        "discrete": True,
+    }
+    p_x1 = mi_with_test(x1, y, **tests)["p_value"]
+    p_x2_given_x1 = mi_with_test(x2, y, z=x1, **tests)["p_value"]
     code = snippet(
         f"""
         import numpy as np
@@ -429,6 +445,9 @@ def _chain(relation: str, flip: float, n: int, seed: int) -> dict[str, Any]:
         i_joint = mi.mutual_info(np.column_stack([x1, x2]), y, **opts)
         i_x1 = mi.mutual_info(x1, y, **opts)
         i_x2_given_x1 = mi.conditional_mutual_info(x2, y, x1, **opts)
+        test = dict(n_resamples={N_CHAIN_RESAMPLES}, rng={seed}, **opts)
+        p_x1 = mi.independence_test(x1, y, **test).pvalue
+        p_x2_given_x1 = mi.independence_test(x2, y, x1, **test).pvalue  # shuffles y within x1
         print(f"I(X1,X2;Y) = {{float(i_joint):.4f}} bits")
         print(f"I(X1;Y) + I(X2;Y|X1) = {{float(i_x1):.4f}} + {{float(i_x2_given_x1):.4f}} "
               f"= {{float(i_x1) + float(i_x2_given_x1):.4f}} bits")
@@ -438,10 +457,15 @@ def _chain(relation: str, flip: float, n: int, seed: int) -> dict[str, Any]:
         {
             "relation": relation,
             "i_joint": {**readout(i_joint, label="I(X1,X2;Y)"), "truth": truth["i_joint"]},
-            "i_x1": {**readout(i_x1, label="I(X1;Y)"), "truth": truth["i_x1"]},
+            "i_x1": {
+                **readout(i_x1, label="I(X1;Y)", p_value=p_x1, n_resamples=N_CHAIN_RESAMPLES),
+                "truth": truth["i_x1"],
+            },
             "i_x2": {**readout(i_x2, label="I(X2;Y)"), "truth": truth["i_x2"]},
             "i_x2_given_x1": {
-                **readout(i_x2_given_x1, label="I(X2;Y|X1)"),
+                **readout(
+                    i_x2_given_x1, label="I(X2;Y|X1)", p_value=p_x2_given_x1, n_resamples=N_CHAIN_RESAMPLES
+                ),
                 "truth": truth["i_x2_given_x1"],
             },
             "sum": float(i_x1) + float(i_x2_given_x1),

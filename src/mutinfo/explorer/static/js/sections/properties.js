@@ -186,7 +186,8 @@
         const q = (s) => box.querySelector(s);
         [["joint", body.i_joint], ["x1", body.i_x1], ["x2gx1", body.i_x2_given_x1], ["x2", body.i_x2]].forEach(([key, r]) => {
           showBits(q(`[data-testid="prop-ch-${key}"]`), r);
-          q(`[data-testid="prop-ch-${key}-truth"]`).textContent = `n = ${r.n}, ${r.method}; truth ${MI.fmt(r.truth, 4)}`;
+          const p = r.p_value === undefined ? "" : `, permutation p = ${MI.fmtP(r.p_value)}`;
+          q(`[data-testid="prop-ch-${key}-truth"]`).textContent = `n = ${r.n}, ${r.method}${p}; truth ${MI.fmt(r.truth, 4)}`;
         });
         const sum = q('[data-testid="prop-ch-sum"]');
         sum.dataset.value = String(body.sum);
