@@ -117,7 +117,8 @@ def entropy(
     3.0
     """
     base = check_base(base)
-    (vx,) = prepare_variables([x], ["x"], discrete=discrete, warn_constant=False)
+    with numba_threads(check_n_jobs(n_jobs)):  # encoding kernels honour n_jobs too
+        (vx,) = prepare_variables([x], ["x"], discrete=discrete, warn_constant=False)
     if is_constant(vx):
         value = 0.0 if vx.discrete else -math.inf
         return Information(value, base=base, method="constant", n=vx.n, quantity="H(x)")
@@ -171,7 +172,8 @@ def joint_entropy(
         H(X, Y) in units of ``base``.
     """
     base = check_base(base)
-    vx, vy = prepare_variables([x, y], ["x", "y"], discrete=discrete, warn_constant=False)
+    with numba_threads(check_n_jobs(n_jobs)):  # encoding kernels honour n_jobs too
+        vx, vy = prepare_variables([x, y], ["x", "y"], discrete=discrete, warn_constant=False)
     joint = _join(vx, vy, "(x, y)")
     if is_constant(joint):
         value = 0.0 if joint.discrete else -math.inf
@@ -232,7 +234,8 @@ def mutual_info(
     True
     """
     base = check_base(base)
-    vx, vy = prepare_variables([x, y], ["x", "y"], discrete=discrete)
+    with numba_threads(check_n_jobs(n_jobs)):  # encoding kernels honour n_jobs too
+        vx, vy = prepare_variables([x, y], ["x", "y"], discrete=discrete)
     if is_constant(vx) or is_constant(vy):
         return Information(0.0, base=base, method="constant", n=vx.n, quantity="I(x;y)")
     return _estimate(
@@ -310,7 +313,8 @@ def conditional_mutual_info(
         I(X; Y | Z) in units of ``base``; never clipped (kNN estimates can dip below 0).
     """
     base = check_base(base)
-    vx, vy, vz = prepare_variables([x, y, z], ["x", "y", "z"], discrete=discrete)
+    with numba_threads(check_n_jobs(n_jobs)):  # encoding kernels honour n_jobs too
+        vx, vy, vz = prepare_variables([x, y, z], ["x", "y", "z"], discrete=discrete)
     if is_constant(vx) or is_constant(vy):
         return Information(0.0, base=base, method="constant", n=vx.n, quantity="I(x;y|z)")
     if is_constant(vz):
