@@ -11,7 +11,13 @@ import sklearn.metrics as skm
 from sklearn.metrics.cluster._expected_mutual_info_fast import expected_mutual_information
 
 import mutinfo as mi
-from mutinfo.estimators._emi import _emi_pairs, _emi_pairs_serial, expected_mutual_info
+from mutinfo.estimators._emi import (
+    _emi_pairs,
+    _emi_pairs_serial,
+    _small_table,
+    expected_mutual_info,
+    small_label_table,
+)
 
 AVERAGES = ("min", "geometric", "arithmetic", "max")
 TOL = 1e-10
@@ -227,7 +233,7 @@ def test_one_pass_path_and_general_path_agree() -> None:
     # int arrays with labels in [0, 256) take one counting pass; anything else is encoded
     # first. Both must give the same table (and sklearn's values)
     rng = np.random.default_rng(9)
-    x = rng.integers(0, 40, 70_000)  # > one chunk: the parallel kernel runs
+    x = rng.integers(0, 40, 70_000)
     y = (x + rng.integers(0, 5, 70_000)) % 25
     reference = skm.adjusted_mutual_info_score(x, y)
     variants = [
@@ -240,5 +246,7 @@ def test_one_pass_path_and_general_path_agree() -> None:
     ]
     for a, b in variants:
         assert mi.adjusted_mutual_info(a, b) == pytest.approx(reference, abs=TOL)
+    # the parallel table kernel (normally only for n >= 2**22) counts exactly the same
+    np.testing.assert_array_equal(_small_table(x, y, 256, 3)[1], small_label_table(x, y, 1).ravel())
     single = mi.normalized_mutual_info(x[:1000], y[:1000])
     assert single == pytest.approx(skm.normalized_mutual_info_score(x[:1000], y[:1000]), abs=TOL)

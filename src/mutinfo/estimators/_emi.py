@@ -45,10 +45,14 @@ __all__ = ["conditional_entropies", "expected_mutual_info", "mi_from_cells", "sm
 
 #: Labels below this (on both sides) are counted by :func:`small_label_table` in one pass.
 SMALL_LABELS = 256
-_MIN_CHUNK = 1 << 16  # samples per chunk below which one thread counts
+_MIN_CHUNK = 1 << 21  # samples per chunk below which one thread counts (see _PARALLEL_STEPS)
 
 _TAIL = 2.0**-60  # relative weight below which a tail of the hypergeometric sum stops
-_PARALLEL_STEPS = 2e5  # estimated recurrence steps above which the pairs run on all threads
+# Threads are woken only for several milliseconds of work each: a parallel region waits for
+# its slowest thread, and on a busy machine (other processes on the cores) that wait costs
+# far more than a short serial loop (measured: NMI at n = 1e6 took 7 ms on one thread and
+# over 100 ms on two with the cores oversubscribed).
+_PARALLEL_STEPS = 1e6  # estimated recurrence steps above which the pairs run on all threads
 
 
 @njit(cache=True)
