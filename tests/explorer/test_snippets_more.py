@@ -172,3 +172,6 @@ def test_applications_snippets(client):
     assert float(ns["te_gauss"]) == row["te_gaussian"]["value"]
     assert float(ns["te_auto"]) == row["te_knn"]["value"]
     assert ns["granger_half"] == pytest.approx(row["granger_half_bits"], rel=1e-12)
+    body = client.get("/api/applications/infonce-cap", params={"batch": 512, "true_mi": 4.5}).json()
+    ns = run(body["snippet"])
+    assert (ns["cap"], ns["best"]) == (body["cap_bits"], body["best_possible_bits"])

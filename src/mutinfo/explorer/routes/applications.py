@@ -208,6 +208,16 @@ def infonce_cap(
             "InfoNCE with N samples per batch is at most log N, so a true MI above log2 N bits is "
             "reported as at most log2 N. This is arithmetic, not an estimate."
         ),
+        "snippet": snippet(
+            f"""
+            import math
+
+            batch, true_mi = {batch}, {true_mi!r}  # batch size N and the true MI in bits
+            cap = math.log2(batch)  # InfoNCE <= log N whatever the critic
+            best = min(true_mi, cap)
+            print(f"cap = {{cap}} bits; the best InfoNCE can report = {{best}} bits")
+            """
+        ),
     }
 
 

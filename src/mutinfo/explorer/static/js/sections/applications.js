@@ -73,6 +73,7 @@
         nceBox.querySelector('[data-testid="app-nce-verdict"]').textContent = body.true_mi_bits > body.cap_bits
           ? `The true ${MI.fmt(body.true_mi_bits, 1)} bits cannot be seen: ${MI.fmt(body.true_mi_bits - body.cap_bits, 1)} bits are hidden by the cap.`
           : "Below the cap: a good critic can in principle reach the true value.";
+        MI.snippetBox(nceBox.querySelector(".mi-extras"), body.snippet);
         done(nceBox);
       }
 
