@@ -114,6 +114,16 @@ def test_relevance_and_redundancy_are_the_library_estimates() -> None:
     assert sel.redundancy_[first] == 0.0 and sel.scores_[first] == sel.relevance_[first]
 
 
+def test_class_relevance_is_the_ross_estimate() -> None:
+    X, y = duplicated(n=1200)
+    labels = np.digitize(y, [-1.0, 0.0, 1.0])  # 4 classes
+    X = np.column_stack([X, np.round(X[:, 2], 1)])  # a tied column takes the general path
+    sel = MutualInfoSelector(2, criterion="relevance", n_neighbors=4).fit(X, labels)
+    for j in range(X.shape[1]):
+        truth = float(mi.mutual_info(X[:, j], labels, method="ross", k=4))
+        assert sel.relevance_[j] == pytest.approx(truth, abs=1e-12), j
+
+
 def test_jmi_score_is_the_joint_mi_estimate() -> None:
     X, y = xor(n=2000)
     sel = MutualInfoSelector(2, criterion="jmi").fit(X, y)
