@@ -234,7 +234,7 @@
   // Connect every named control under root: onChange(values) after a debounce; <output for>
   // elements follow their inputs immediately.
   function wire(root, onChange, options) {
-    const wait = options && options.debounce !== undefined ? options.debounce : 60;
+    const wait = options && options.debounce !== undefined ? options.debounce : 40;
     const fire = debounce(() => onChange(controls(root)), wait);
     root.querySelectorAll("input[name], select[name]").forEach((input) => {
       const ev = input.type === "range" ? "input" : "change";
