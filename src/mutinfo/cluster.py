@@ -1,8 +1,11 @@
 """Agreement between two clusterings (partitions) of the same samples.
 
-Every function here builds one contingency table with the parallel counting kernels of
-:mod:`mutinfo.estimators.discrete` and reads all its quantities from the occupied cells and
-the two margins (never an n x n array, never a second pass over the samples).
+Every function here builds one contingency table and reads all its quantities from the
+occupied cells and the two margins (never an n x n array). Integer arrays with labels in
+0..255, the usual output of a clustering, are counted in a single range-checked pass
+(:func:`mutinfo.estimators._emi.small_label_table`); everything else is validated and
+encoded by :mod:`mutinfo._validation` and counted by the kernels of
+:mod:`mutinfo.estimators.discrete`. Counts are integers, so both paths give the same table.
 
 Values equal scikit-learn's (``sklearn.metrics.normalized_mutual_info_score``,
 ``adjusted_mutual_info_score``, ``homogeneity_completeness_v_measure``) to 1e-10, including
@@ -11,7 +14,7 @@ which each function's Notes spell out. One deliberate difference: empty labellin
 ``ValueError`` here (scikit-learn returns 1.0).
 
 Labels may be integers, strings, booleans or categoricals (numpy, lists, pandas, polars,
-Arrow); they are checked once by :mod:`mutinfo._validation`. Floating-point labels are
+Arrow), 1-D and non-empty, with the standard messages otherwise. Floating-point labels are
 accepted only when every value is a whole number (``1.0``), because fractional values are
 almost always continuous data passed by mistake.
 
