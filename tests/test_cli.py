@@ -1,0 +1,137 @@
+"""The `mutinfo` command line, through typer's CliRunner, and the README example."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import mutinfo as mi
+from mutinfo.cli import app
+from mutinfo.estimators.registry import METHODS
+
+runner = CliRunner()
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"mutinfo {mi.__version__}"
+
+
+def test_no_arguments_shows_help_as_usage_error():
+    result = runner.invoke(app, [])
+    assert result.exit_code == 2
+    for command in ("demo", "methods", "explore"):
+        assert command in result.output
+
+
+def test_methods_lists_every_registry_name():
+    result = runner.invoke(app, ["methods"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for name in ["auto", *METHODS]:
+        assert re.search(rf"│ {re.escape(name)}\s+│", result.output), name
+
+
+def test_demo_prints_a_ranked_table_in_bits():
+    result = runner.invoke(app, ["demo", "--top", "5"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "MI (bits)" in result.output and "Pearson |r|" in result.output
+    rows = re.findall(r"│\s+(\d+) │ (.+?)\s+│\s+([0-9.]+) │\s+(\d+)% │\s+([0-9.]+) │", result.output)
+    assert [int(r[0]) for r in rows] == [1, 2, 3, 4, 5]
+    bits = [float(r[2]) for r in rows]
+    assert bits == sorted(bits, reverse=True)
+    # H(diagnosis) = h(212/569) = 0.953 bits bounds every MI with the diagnosis; the best
+    # single features (size and concavity) are known to separate the classes well
+    h = -(212 / 569) * math.log2(212 / 569) - (357 / 569) * math.log2(357 / 569)
+    assert all(0.3 < b < h for b in bits)
+    assert any(("worst" in r[1] or "mean" in r[1]) for r in rows)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["demo", "--bogus"], ["demo", "--top", "0"], ["demo", "--top", "many"], ["explore", "--port", "0"]],
+)
+def test_usage_errors_exit_2(argv):
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2
+
+
+def test_data_error_exits_1_with_the_validation_message():
+    result = runner.invoke(app, ["demo", "--method", "no_such_method"])
+    assert result.exit_code == 1
+    assert "`method` must be one of" in result.output
+    assert "no_such_method" in result.output
+
+
+def test_explore_help():
+    result = runner.invoke(app, ["explore", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for option in ("--port", "--host", "--no-browser"):
+        assert option in result.output
+
+
+def test_explore_passes_options_to_the_server(monkeypatch):
+    server = pytest.importorskip("mutinfo.explorer.server")
+    calls = []
+    monkeypatch.setattr(server, "serve", lambda **kw: calls.append(kw))
+    result = runner.invoke(app, ["explore", "--port", "8765", "--no-browser"])
+    assert result.exit_code == 0, result.output
+    assert calls == [{"host": "127.0.0.1", "port": 8765, "open_browser": False}]
+
+
+def test_explore_without_the_explorer_says_how_to_install(monkeypatch):
+    # None in sys.modules makes the import fail, as on an install without the extra
+    monkeypatch.setitem(sys.modules, "mutinfo.explorer.server", None)
+    result = runner.invoke(app, ["explore", "--no-browser"])
+    assert result.exit_code == 1
+    assert "explorer" in result.output and "pip install 'mutinfo[explorer]'" in result.output
+
+
+def test_python_dash_m_runs_the_same_app():
+    done = subprocess.run(
+        [sys.executable, "-m", "mutinfo", "--version"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"mutinfo {mi.__version__}"
+
+
+def _readme_example() -> tuple[str, str]:
+    text = README.read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", text, re.S)
+    assert code, "README needs a ```python example"
+    shown = re.search(r"```text\n(.*?)```", text[code.end() :], re.S)
+    assert shown, "README needs the example's ```text output after it"
+    return code.group(1), shown.group(1)
+
+
+def test_readme_example_prints_the_claimed_numbers():
+    code, shown = _readme_example()
+    assert len(code.strip().splitlines()) <= 5
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})
+    printed = out.getvalue()
+    claimed = [float(v) for v in re.findall(r"-?\d+\.\d+", shown)]
+    got = [float(v) for v in re.findall(r"-?\d+\.\d+", printed)]
+    assert len(got) == len(claimed) == 2, printed
+    # the truth is the closed form -0.5 log2(1 - rho^2) for rho = 0.8, exactly as printed
+    assert claimed[1] == round(-0.5 * math.log2(1 - 0.8**2), 3)
+    assert got[1] == claimed[1]
+    # the README shows what the code prints: the same words, and the estimate within 0.01
+    # bits (room for estimator refinements smaller than that; a larger change must update
+    # the README)
+    assert re.sub(r"\d+\.\d+", "#", printed.strip()) == re.sub(r"\d+\.\d+", "#", shown.strip())
+    assert abs(got[0] - claimed[0]) <= 0.01
+    # and the estimate is near the truth: KSG's standard deviation at n = 5000 and
+    # I = 0.51 nats is about 0.01 nats (Kraskov et al. 2004, doi:10.1103/PhysRevE.69.066138);
+    # its bias here is of the same order
+    assert abs(got[0] - got[1]) < 0.05
