@@ -4,7 +4,8 @@ Every ``benchmarks/bench_*.py`` is imported and its ``run(quick=...)`` called; t
 (keys: benchmark, case, mutinfo_s, peer, peer_s, ratio, agree, optional notes) are written
 as one Markdown table per benchmark, under a header that states the machine, the load
 average before and after, and the package versions. A module that fails is reported in
-the file with its error instead of stopping the run.
+the file with its error instead of stopping the run. With ``--only`` the other sections of
+an existing output file are kept (each section states when it ran).
 """
 
 from __future__ import annotations
@@ -61,7 +62,32 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def header(info_before: dict[str, Any], load_after: Any, quick: bool) -> str:
+def _threading_layer(configured: Any) -> Any:
+    """The threading layer numba actually used (known only after a parallel kernel ran)."""
+    try:
+        import numba
+
+        return numba.threading_layer()
+    except (ImportError, ValueError):
+        return configured
+
+
+def _old_sections(path: Path) -> dict[str, str]:
+    """``## name`` sections of an existing results file, by name (for --only reruns)."""
+    if not path.exists():
+        return {}
+    sections: dict[str, str] = {}
+    name = None
+    for line in path.read_text().splitlines(keepends=True):
+        if line.startswith("## "):
+            name = line[3:].strip()
+            sections[name] = ""
+        if name is not None:
+            sections[name] += line
+    return sections
+
+
+def header(info_before: dict[str, Any], load_after: Any, quick: bool, rerun: bool = False) -> str:
     pk = info_before["packages"]
     versions = ", ".join(f"{name} {ver}" for name, ver in pk.items())
     load_before = info_before["load_average"]
@@ -71,7 +97,8 @@ def header(info_before: dict[str, Any], load_after: Any, quick: bool) -> str:
         [
             "# mutinfo benchmarks",
             "",
-            f"Written by `python -m benchmarks{' --quick' if quick else ''}` on {info_before['date']}.",
+            f"Written by `python -m benchmarks{' --quick' if quick else ''}` on {info_before['date']}"
+            + (" (sections stamped with an earlier date are kept from an earlier run)." if rerun else "."),
             "",
             f"- Machine: {info_before['cpu']}, {info_before['cores']} cores"
             + (f", {memory:.1f} GB memory" if memory else "")
@@ -111,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         names = [n for n in names if n in wanted]
 
     info = machine_info()
-    sections: list[str] = []
+    sections: dict[str, str] = _old_sections(args.output) if args.only else {}
     failures = 0
     for name in names:
         print(f"== {name}", flush=True)
@@ -127,12 +154,17 @@ def main(argv: list[str] | None = None) -> int:
             body = f"**Failed**: `{type(exc).__name__}: {exc}`"
             doc = ""
         elapsed = time.perf_counter() - start
-        section = f"## {name.removeprefix('bench_')}\n\n{doc}\n\n{body}\n\n(section ran in {elapsed:.0f} s)\n"
+        short = name.removeprefix("bench_")
+        stamp = f"{info['date']}{', --quick' if args.quick else ''}"
+        section = f"## {short}\n\n{doc}\n\n{body}\n\n(section ran in {elapsed:.0f} s; {stamp})\n"
         print(section, flush=True)
-        sections.append(section)
+        sections[short] = section
 
     load_after = os.getloadavg() if hasattr(os, "getloadavg") else None
-    text = header(info, load_after, args.quick) + "\n" + "\n".join(sections)
+    kept = bool(args.only) and len(sections) > len(names)
+    text = (
+        header(info, load_after, args.quick, kept) + "\n" + "\n".join(sections[k] for k in sorted(sections))
+    )
     args.output.write_text(text)
     print(f"wrote {args.output}")
     return 1 if failures else 0
