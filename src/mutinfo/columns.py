@@ -125,9 +125,13 @@ def mutual_info_columns(
     Every entry equals ``mutinfo.mutual_info(X[:, j], y, ...)`` with the same options,
     including its warnings (constant columns give 0 with a ConstantInputWarning; columns
     with ties follow the ties policy of :mod:`mutinfo.estimators.knn`). The speed comes from
-    the continuous, tie-free KSG columns: ``y`` is standardised and sorted once and the
-    columns run in parallel through :func:`mutinfo.estimators.knn1d.ksg1_1d_many`. Estimates
-    are never clipped, so independent columns score around 0, sometimes below.
+    the continuous, tie-free columns whose method resolves to ``"ksg1"`` or ``"ksg2"``:
+    ``y`` is standardised and sorted once and the columns run in parallel through
+    :func:`mutinfo.estimators.knn1d.ksg1_1d_many`. Other methods, including what
+    ``method="auto"`` picks for continuous pairs (see :mod:`mutinfo.estimators.registry`),
+    run column by column through :func:`mutinfo.mutual_info`; pass ``method="ksg1"`` for
+    the fastest ranking of many continuous features. Estimates are never clipped, so
+    independent columns score around 0, sometimes below.
 
     References
     ----------
