@@ -102,6 +102,14 @@
     return latestTokens[key] === token ? body : null;
   }
 
+  // Resolve true after ms if no newer apiLatest(key, ...) was issued meanwhile. Views call it
+  // between their fast first stage and the slow uncertainty stage, so that dragging a slider
+  // does not queue a permutation test for every value it passes through.
+  function idle(key, ms) {
+    const token = latestTokens[key] || 0;
+    return new Promise((resolve) => setTimeout(() => resolve((latestTokens[key] || 0) === token), ms));
+  }
+
   // ---------- readouts ----------
   function readout(r) {
     if (r === null || r === undefined) return "n/a";
@@ -501,7 +509,7 @@
   }
 
   window.MI = {
-    api, apiLatest, ApiError, registerSection, start, readout, showReadout, showNumber, fmt, fmtP, pText,
+    api, apiLatest, idle, ApiError, registerSection, start, readout, showReadout, showNumber, fmt, fmtP, pText,
     plot, colors, snippetBox, tableFor, state, shareButton, debounce, controls, setControls, wire,
     busy, drawn, rendered, showError, showWarnings, escapeHtml, copyText,
     get meta() { return meta; },

@@ -40,6 +40,7 @@
           drawEstimate(body);
           q('[data-testid="corr-verdicts"]').innerHTML = "<li>Running the permutation tests…</li>";
           MI.drawn(el);
+          if (!(await MI.idle(ID, 200))) return;
           body = await MI.apiLatest(ID, "/api/correlation/view", p);
         } catch (err) { MI.showError(el, err); return; }
         if (!body) return;

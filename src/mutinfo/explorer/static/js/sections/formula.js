@@ -18,6 +18,7 @@
           if (!body) return;
           draw(body);
           MI.drawn(el);
+          if (!(await MI.idle(ID, 200))) return;
           body = await MI.apiLatest(ID, "/api/formula/views", params());
         } catch (err) { MI.showError(el, err); return; }
         if (!body) return;

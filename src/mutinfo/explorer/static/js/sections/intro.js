@@ -64,6 +64,7 @@
           if (!body) return;
           drawEstimate(body, p);
           MI.drawn(el);
+          if (!(await MI.idle(ID, 200))) return;
           body = await MI.apiLatest(ID, "/api/intro/parabola", p);
         } catch (err) { MI.showError(el, err); return; }
         if (!body) return;

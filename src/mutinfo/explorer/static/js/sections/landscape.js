@@ -48,6 +48,7 @@
           if (!body) return;
           draw(body);
           MI.drawn(el);
+          if (!(await MI.idle(ID, 200))) return;
           body = await MI.apiLatest(ID, "/api/landscape/map", p);
         } catch (err) { MI.showError(el, err); return; }
         if (!body) return;
