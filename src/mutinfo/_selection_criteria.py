@@ -145,8 +145,9 @@ class Engine:
                 done[sel] = True
         elif target.discrete and _all_classes_exceed(target.values, self.k):
             sel = np.flatnonzero(self.fast[candidates])
-            for i in sel:
-                out[i] = ross_sorted(self.z[:, candidates[i]], target.values, self.k)
+            with numba_threads(self.n_jobs):
+                for i in sel:
+                    out[i] = ross_sorted(self.z[:, candidates[i]], target.values, self.k)
             done[sel] = True
         for i in np.flatnonzero(~done):
             col = self.columns[candidates[i]]
