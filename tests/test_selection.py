@@ -136,6 +136,8 @@ def test_quotient_form_divides_by_the_floored_mean_redundancy() -> None:
     sel = MutualInfoSelector(3, criterion="mrmr", mrmr_form="quotient").fit(X, y)
     s = sel.selection_order_[1]
     assert sel.scores_[s] == pytest.approx(sel.relevance_[s] / max(sel.redundancy_[s], 1e-3), rel=1e-12)
+    one = MutualInfoSelector(1, criterion="mrmr", mrmr_form="quotient").fit(X, y)
+    np.testing.assert_allclose(one.scores_, one.relevance_, rtol=1e-12)  # one step: relevance only
 
 
 def test_base_scales_every_information_attribute() -> None:
@@ -247,3 +249,13 @@ def test_too_few_samples_for_the_neighbours() -> None:
     X, y = duplicated(n=3)
     with pytest.raises(ValueError, match=r"more samples than `n_neighbors` = 3; got n_samples = 3\."):
         MutualInfoSelector(2).fit(X, y)
+
+
+def test_constant_feature_scores_zero_with_one_warning() -> None:
+    X, y = duplicated(n=500)
+    X = np.column_stack([X, np.full(500, 2.5)])
+    with pytest.warns(mi.ConstantInputWarning) as record:
+        sel = MutualInfoSelector(3, criterion="jmi").fit(X, y)
+    assert sel.relevance_[4] == 0.0 and 4 not in sel.selection_order_
+    messages = [str(w.message) for w in record if issubclass(w.category, mi.ConstantInputWarning)]
+    assert len(messages) == len(set(messages))  # each distinct message once, not once per step

@@ -143,7 +143,7 @@ class Engine:
                 with numba_threads(self.n_jobs):
                     out[sel] = knn1d.ksg1_1d_many(block, t, self.k)
                 done[sel] = True
-        elif target.discrete and _all_classes_exceed(target.values, self.k):
+        elif target.discrete and not is_constant(target) and _all_classes_exceed(target.values, self.k):
             sel = np.flatnonzero(self.fast[candidates])
             with numba_threads(self.n_jobs):
                 for i in sel:
@@ -238,6 +238,7 @@ class GreedyResult:
     scores: np.ndarray = field(default_factory=lambda: np.empty(0))
     redundancy: np.ndarray = field(default_factory=lambda: np.empty(0))
     gains: list[float] = field(default_factory=list)
+    ratio: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
 
 
 def greedy_select(
@@ -280,6 +281,7 @@ def greedy_select(
     score_now = relevance.copy()
     gain_now = relevance.copy()
     shared_now = np.zeros(p)
+    ratio = np.zeros(p, dtype=bool)  # scores that are quotient-form ratios (not information)
     while len(result.order) < limit:
         cand = np.flatnonzero(remaining)
         best = int(cand[np.argmax(score_now[cand])])  # argmax: first (lowest index) of ties
@@ -306,6 +308,7 @@ def greedy_select(
             shared_now[cand] = mean
             if quotient:
                 score_now[cand] = relevance[cand] / np.maximum(mean, QUOTIENT_FLOOR_NATS)
+                ratio[cand] = True
             else:
                 score_now[cand] = gain_now[cand]
             continue
@@ -333,4 +336,5 @@ def greedy_select(
     redund[rest] = shared_now[rest]
     result.scores = scores
     result.redundancy = redund
+    result.ratio = ratio
     return result

@@ -259,6 +259,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         if isinstance(spec, (bool, np.bool_)):
             return [bool(spec)] * p
         arr = np.asarray(spec)
+        if arr.ndim == 1 and arr.size == 0:
+            return [False] * p
         if arr.ndim == 1 and arr.dtype == bool and arr.shape[0] == p:
             return [bool(v) for v in arr]
         if arr.ndim == 1 and np.issubdtype(arr.dtype, np.integer) and np.all((arr >= -p) & (arr < p)):
@@ -320,12 +322,8 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         scale = 1.0 / math.log(base)
         self.relevance_ = relevance * scale
         self.redundancy_ = result.redundancy * scale
-        quotient = self.criterion == "mrmr" and self.mrmr_form == "quotient"
-        self.scores_ = result.scores.copy()
-        if not quotient:
-            self.scores_ *= scale
-        else:  # the first feature's score is its relevance, in units of base
-            self.scores_[result.order[0]] *= scale
+        # Quotient-form mRMR scores are ratios (unit-free); everything else is information.
+        self.scores_ = np.where(result.ratio, result.scores, result.scores * scale)
         self.selection_order_ = np.asarray(result.order, dtype=np.intp)
         self.gains_ = np.asarray(result.gains) * scale
         ranking = np.full(p, p + 1, dtype=np.intp)
