@@ -135,3 +135,83 @@ def test_readme_example_prints_the_claimed_numbers():
     # I = 0.51 nats is about 0.01 nats (Kraskov et al. 2004, doi:10.1103/PhysRevE.69.066138);
     # its bias here is of the same order
     assert abs(got[0] - got[1]) < 0.05
+
+
+@pytest.fixture
+def table_csv(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    n = 600
+    x = rng.normal(size=n)
+    frame = pd.DataFrame(
+        {
+            "signal": x,
+            "noise": rng.normal(size=n),
+            "target": 0.8 * x + 0.6 * rng.normal(size=n),
+        }
+    )
+    path = tmp_path / "table.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_analyze_ranks_and_writes_csv(table_csv, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "ranking.csv"
+    result = runner.invoke(
+        app, ["analyze", str(table_csv), "--target", "target", "-o", str(out)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    ranking = pd.read_csv(out)
+    assert ranking["feature"].tolist() == ["signal", "noise"]
+    assert ranking["rank"].tolist() == [1, 2]
+    # truth: 0.737 bits for signal (rho = 0.8) and 0 for noise; KSG sd at n = 600 is ~0.03
+    assert abs(ranking.loc[0, "mi_bits"] - (-0.5 * math.log2(1 - 0.64))) < 0.12
+    assert abs(ranking.loc[1, "mi_bits"]) < 0.1
+    assert "signal" in result.output and "MI (bits)" in result.output
+
+
+def test_analyze_with_permutations_gives_p_and_q(table_csv, tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "ranking.csv"
+    argv = ["analyze", str(table_csv), "-t", "target", "--permutations", "19", "-o", str(out)]
+    result = runner.invoke(app, argv, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    ranking = pd.read_csv(out).set_index("feature")
+    # 19 shuffles: the smallest attainable p-value is 1/20
+    assert ranking.loc["signal", "pvalue"] == pytest.approx(0.05)
+    assert ranking.loc["noise", "pvalue"] > 0.05
+    assert (ranking["qvalue"] >= ranking["pvalue"]).all()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--target", "nope"], "`--target` must be a column of table.csv; got 'nope'"),
+        (["--target", "target", "--columns", "signal,bogus"], "got unknown ['bogus']"),
+        (["--target", "target", "--method", "nope"], "`method` must be one of"),
+    ],
+)
+def test_analyze_data_errors_exit_1(table_csv, argv, message):
+    result = runner.invoke(app, ["analyze", str(table_csv), *argv])
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_analyze_missing_file_and_missing_values_exit_1(tmp_path):
+    result = runner.invoke(app, ["analyze", str(tmp_path / "absent.csv"), "-t", "y"])
+    assert result.exit_code == 1 and "`DATA` must be an existing file" in result.output
+    path = tmp_path / "gaps.csv"
+    path.write_text("x,y\n1.0,2.0\n,3.0\n2.5,1.0\n4.0,0.5\n5.0,7.0\n")
+    result = runner.invoke(app, ["analyze", str(path), "-t", "y"])
+    assert result.exit_code == 1
+    assert "NaN" in result.output or "missing" in result.output
+
+
+def test_analyze_requires_target():
+    result = runner.invoke(app, ["analyze", "whatever.csv"])
+    assert result.exit_code == 2
