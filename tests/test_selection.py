@@ -140,6 +140,22 @@ def test_quotient_form_divides_by_the_floored_mean_redundancy() -> None:
     np.testing.assert_allclose(one.scores_, one.relevance_, rtol=1e-12)  # one step: relevance only
 
 
+def test_quotient_mrmr_equals_a_brute_force_run() -> None:
+    # Five noise columns: some have R <= 0, whose redundancy the selector skips while it can.
+    X, y = duplicated(n=800, seed=4)
+    X = np.column_stack([X, np.random.default_rng(5).normal(size=(800, 5))])
+    sel = MutualInfoSelector(6, criterion="mrmr", mrmr_form="quotient").fit(X, y)
+    rel = np.array([float(mi.mutual_info(X[:, j], y, method="ksg1")) for j in range(9)])
+    order = [int(np.argmax(rel))]
+    while len(order) < 6:
+        rest = [j for j in range(9) if j not in order]
+        red = [np.mean([float(mi.mutual_info(X[:, j], X[:, s], method="ksg1")) for s in order]) for j in rest]
+        score = [rel[j] / max(r, 1e-3) for j, r in zip(rest, red)]
+        order.append(rest[int(np.argmax(score))])
+    assert sel.selection_order_.tolist() == order
+    assert (rel <= 0).any() and np.isnan(sel.scores_[rel <= 0]).any()
+
+
 def test_base_scales_every_information_attribute() -> None:
     X, y = duplicated(n=1000)
     bits = MutualInfoSelector(3, criterion="jmi").fit(X, y)

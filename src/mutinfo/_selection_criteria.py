@@ -282,6 +282,8 @@ def greedy_select(
     gain_now = relevance.copy()
     shared_now = np.zeros(p)
     ratio = np.zeros(p, dtype=bool)  # scores that are quotient-form ratios (not information)
+    red_done = np.zeros(p, dtype=np.int64)  # quotient mRMR: selected features summed into red_sum
+    waiting = np.zeros(p, dtype=bool)  # quotient mRMR: redundancy not yet estimated
     while len(result.order) < limit:
         cand = np.flatnonzero(remaining)
         best = int(cand[np.argmax(score_now[cand])])  # argmax: first (lowest index) of ties
@@ -302,15 +304,32 @@ def greedy_select(
         if criterion == "relevance":
             continue
         if criterion == "mrmr":
-            red_sum[cand] += engine.redundancy(best, cand)
-            mean = red_sum[cand] / m
-            gain_now[cand] = relevance[cand] - mean
-            shared_now[cand] = mean
             if quotient:
-                score_now[cand] = relevance[cand] / np.maximum(mean, QUOTIENT_FLOOR_NATS)
-                ratio[cand] = True
+                # A candidate with R > 0 scores > 0 and one with R <= 0 scores <= 0, so the
+                # latter cannot win while the former exist: their redundancy is estimated only
+                # when they become candidates (lazily, in selection order, so the sums and the
+                # choices equal those of the eager computation).
+                live = cand[relevance[cand] > 0]
+                if live.size == 0:
+                    live = cand
+                for t, s in enumerate(result.order):
+                    need = live[red_done[live] <= t]
+                    if need.size:
+                        red_sum[need] += engine.redundancy(s, need)
+                        red_done[need] = t + 1
+                waiting[cand] = red_done[cand] < m
+                score_now[waiting] = -np.inf
             else:
-                score_now[cand] = gain_now[cand]
+                red_sum[cand] += engine.redundancy(best, cand)
+                live = cand
+            mean = red_sum[live] / m
+            gain_now[live] = relevance[live] - mean
+            shared_now[live] = mean
+            if quotient:
+                score_now[live] = relevance[live] / np.maximum(mean, QUOTIENT_FLOOR_NATS)
+                ratio[live] = True
+            else:
+                score_now[live] = gain_now[live]
             continue
         joint = engine.joint(best, cand)
         cmi = joint - relevance[best]
@@ -334,6 +353,8 @@ def greedy_select(
     rest = remaining
     scores[rest] = score_now[rest]
     redund[rest] = shared_now[rest]
+    scores[waiting] = np.nan  # never evaluated (quotient mRMR, R <= 0): no score to report
+    redund[waiting] = np.nan
     result.scores = scores
     result.redundancy = redund
     result.ratio = ratio

@@ -63,7 +63,10 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         ``max(mean redundancy, 0.001 bits)``: a mean redundancy estimate at or below 0.001
         bits cannot be told from 0 (kNN estimates of independent pairs scatter around 0),
         and dividing by it would only amplify noise. Only the denominator is floored; the
-        stored ``redundancy_`` is the estimate itself.
+        stored ``redundancy_`` is the estimate itself. Under this form a feature with
+        R(f) <= 0 cannot outscore one with R(f) > 0, so its redundancy is estimated only once
+        no feature with R(f) > 0 remains (the choices are those of the full computation;
+        ``scores_`` and ``redundancy_`` of features never reached are NaN).
     discrete_features : "auto", bool, or array-like of bool or int, default "auto"
         Which features are discrete: "auto" applies mutinfo's rule per column (integer or
         boolean columns with at most min(256, n // 2) distinct values are discrete;
