@@ -9,6 +9,7 @@ fields; a line that starts with whitespace continues the previous field, and a f
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from typing import Any
 
@@ -22,11 +23,20 @@ def data_path(filename: str) -> Any:
     return resources.files("mutinfo.datasets").joinpath("data").joinpath(filename)
 
 
-def read_csv(filename: str, **kwargs: Any) -> pd.DataFrame:
-    """Read a shipped CSV (plain or ``.gz``) into a DataFrame."""
+@functools.lru_cache(maxsize=8)
+def _read_cached(filename: str) -> pd.DataFrame:
     compression = "gzip" if filename.endswith(".gz") else None
     with data_path(filename).open("rb") as handle:
-        return pd.read_csv(handle, compression=compression, comment=None, **kwargs)
+        return pd.read_csv(handle, compression=compression)
+
+
+def read_csv(filename: str) -> pd.DataFrame:
+    """Read a shipped CSV (plain or ``.gz``) into a new DataFrame.
+
+    The parsed file is cached (the files never change while installed); every call
+    returns its own deep copy, so callers may modify the result freely.
+    """
+    return _read_cached(filename).copy(deep=True)
 
 
 def _parse_fields(text: str) -> list[tuple[str, str]]:
