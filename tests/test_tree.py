@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import load_breast_cancer
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.tree import DecisionTreeClassifier
@@ -232,6 +232,17 @@ def test_categorical_rules_are_learned_and_match_sklearn() -> None:
 
 
 # --------------------------------------------------------------------------- options and API
+
+
+def test_grid_search_on_a_string_dataframe() -> None:
+    X, y = _car_like(300, np.random.default_rng(4))
+    search = GridSearchCV(
+        mi.InformationGainTree(), {"criterion": ["gain", "gain_ratio"], "max_depth": [1, None]}, cv=3
+    )
+    search.fit(X, y)
+    assert search.best_params_["max_depth"] is None  # the rules need several levels
+    assert search.best_estimator_.feature_names_in_.tolist() == list(X.columns)
+    assert (search.predict(X) == y).mean() > 0.95
 
 
 def test_stopping_rules() -> None:
