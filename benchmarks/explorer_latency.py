@@ -8,7 +8,7 @@ seen before (so no server cache helps) until the end of the slider's range, wher
 round (the decomposition view's exact values are cheap either way). Latency is measured inside
 the page, from the
 ``keydown`` event to the moment the view has redrawn its chart and estimate (``MI.drawn`` or
-``MI.rendered``, whichever comes first; this includes the 40 ms input debounce), and, as a
+``MI.rendered``, whichever comes first; a key press fires at once, without the drag debounce), and, as a
 second column, to the moment every number including the permutation p-value is in
 (``MI.rendered``). It prints a Markdown table with p50/p95 per view and the machine's load.
 """

@@ -239,18 +239,29 @@
     updateOutputs(root);
   }
 
-  // Connect every named control under root: onChange(values) after a debounce; <output for>
-  // elements follow their inputs immediately.
+  // Connect every named control under root to onChange(values). A "change" event (a key
+  // press on a slider, a select, Enter in a number box, the end of a drag) fires at once; the
+  // stream of "input" events during a drag is debounced. Identical consecutive states are
+  // not fired twice. <output for> elements follow their inputs immediately.
   function wire(root, onChange, options) {
     const wait = options && options.debounce !== undefined ? options.debounce : 40;
-    const fire = debounce(() => onChange(controls(root)), wait);
+    let timer = null;
+    let last = JSON.stringify(controls(root));
+    const fireNow = () => {
+      clearTimeout(timer);
+      const values = controls(root);
+      const key = JSON.stringify(values);
+      if (key === last) return;
+      last = key;
+      onChange(values);
+    };
+    const fireLater = () => { clearTimeout(timer); timer = setTimeout(fireNow, wait); };
     root.querySelectorAll("input[name], select[name]").forEach((input) => {
-      const ev = input.type === "range" ? "input" : "change";
-      input.addEventListener(ev, () => { updateOutputs(root); fire(); });
-      if (ev === "input") input.addEventListener("change", () => { updateOutputs(root); fire(); });
+      if (input.type === "range") input.addEventListener("input", () => { updateOutputs(root); fireLater(); });
+      input.addEventListener("change", () => { updateOutputs(root); fireNow(); });
     });
     updateOutputs(root);
-    return fire;
+    return fireNow;
   }
 
   // ---------- share links ----------
