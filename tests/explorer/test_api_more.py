@@ -83,6 +83,15 @@ def test_bits_estimate_converges_to_channel_capacity(client):
     assert body["estimate"]["value"] == pytest.approx(1 - binary_entropy(0.2), abs=0.03)
 
 
+def test_bits_without_test_is_the_same_estimate(client):
+    params = {"flip": 0.3, "n": 128, "seed": 2}
+    quick = client.get("/api/bits/stream", params={**params, "test": False}).json()
+    full = client.get("/api/bits/stream", params=params).json()
+    assert "p_value" not in quick["estimate"] and 0 < full["estimate"]["p_value"] <= 1
+    assert quick["estimate"]["value"] == full["estimate"]["value"]
+    assert quick["checkpoints"] == full["checkpoints"]
+
+
 def test_bits_bad_parameters(client):
     assert_4xx(client.get("/api/bits/stream", params={"flip": 1.5}), 422, "flip")
     assert_4xx(client.get("/api/bits/stream", params={"n": MAX_BITS + 1}), 422, "n")

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Query
 from scipy import stats
 
 import mutinfo as mi
-from mutinfo.explorer.common import CI_LEVEL, N_CI, UNIT_BASE, clean, mi_with_test, snippet
+from mutinfo.explorer.common import CI_LEVEL, N_CI, UNIT_BASE, clean, mi_with_test, readout, snippet
 from mutinfo.explorer.generators_more import MAX_BITS, binary_entropy, bit_streams
 
 router = APIRouter(prefix="/api/bits", tags=["bits"])
@@ -36,7 +36,7 @@ def _checkpoint_spacing(n: int, every: int) -> int:
 
 
 @lru_cache(maxsize=256)
-def _stream(flip: float, n: int, seed: int, every: int, n_resamples: int) -> dict[str, Any]:
+def _stream(flip: float, n: int, seed: int, every: int, n_resamples: int, test: bool) -> dict[str, Any]:
     x, y = bit_streams(flip, n, seed)
     spacing = _checkpoint_spacing(n, every)
     checkpoints = []
@@ -57,7 +57,10 @@ def _stream(flip: float, n: int, seed: int, every: int, n_resamples: int) -> dic
                 "matches": int(np.sum(x[:m] == y[:m])),
             }
         )
-    final = mi_with_test(x, y, n_resamples=n_resamples, seed=seed, method=STREAM_METHOD, discrete=True)
+    if test:
+        final = mi_with_test(x, y, n_resamples=n_resamples, seed=seed, method=STREAM_METHOD, discrete=True)
+    else:  # the animation needs only the checkpoints; the page asks for the test when paused
+        final = readout(mi.mutual_info(x, y, method=STREAM_METHOD, discrete=True, base=UNIT_BASE))
     truth = 1.0 - binary_entropy(flip)
     miller_madow_bits = 1.0 / (2.0 * n * math.log(UNIT_BASE))
     code = snippet(
@@ -118,10 +121,11 @@ def stream(
     seed: int = Query(1, ge=0, le=2**31 - 1, description="seed of the stream"),
     every: int = Query(8, ge=1, le=MAX_BITS, description="checkpoint spacing in bits"),
     n_resamples: int = Query(199, ge=19, le=999, description="permutations for the final p-value"),
+    test: bool = Query(True, description="include the permutation test and interval of all n bits"),
 ) -> dict[str, Any]:
     """The first ``n`` bits of both streams, the true MI and the plug-in estimates.
 
     ``checkpoints[i]`` is the estimate from the first ``checkpoints[i].n`` bits; ``estimate``
     is the estimate from all ``n`` bits with its permutation p-value.
     """
-    return _stream(round(flip, 4), n, seed, every, n_resamples)
+    return _stream(round(flip, 4), n, seed, every, n_resamples, test)

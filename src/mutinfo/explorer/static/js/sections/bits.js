@@ -161,7 +161,7 @@
         const before = currentBits();
         let body;
         try {
-          body = await MI.apiLatest(ID, "/api/bits/stream", params());
+          body = await MI.apiLatest(ID, "/api/bits/stream", Object.assign({ test: "false" }, params()));
         } catch (err) { MI.showError(el, err); return; }
         if (!body) return;
         stream = body;
