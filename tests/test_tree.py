@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -322,3 +323,19 @@ def test_bad_data() -> None:
 )
 def test_sklearn_compatible(estimator, check) -> None:
     check(estimator)
+
+
+def test_sample_weight_equals_repetition() -> None:
+    X, y = _tennis()
+    rng = np.random.default_rng(5)
+    w = rng.integers(0, 4, len(y))
+    w[:3] = [0, 2, 3]
+    repeated = X.loc[X.index.repeat(w)], y.loc[y.index.repeat(w)]
+    for criterion in ("gain", "gain_ratio"):
+        tree = mi.InformationGainTree(criterion=criterion, pruning="pessimistic")
+        weighted = clone(tree).fit(X, y, sample_weight=w)
+        copies = clone(tree).fit(*repeated)
+        assert weighted.export_text() == copies.export_text()
+        np.testing.assert_array_equal(weighted.feature_gains_, copies.feature_gains_)
+    with pytest.raises(ValueError, match=r"`sample_weight` must be finite and >= 0; got -1\.0"):
+        mi.InformationGainTree().fit(X, y, sample_weight=np.r_[-1.0, np.ones(13)])

@@ -265,6 +265,7 @@ def grow(
     y: np.ndarray,
     k: int,
     p: Params,
+    weights: np.ndarray | None = None,
 ) -> tuple[Node, list[Node]]:
     """Grow a tree (depth first, iteratively); returns the root and all nodes, parents first.
 
@@ -283,10 +284,12 @@ def grow(
     k : int
         Number of classes.
     p : Params
+    weights : numpy.ndarray of float64, shape (n,), optional
+        Positive sample weights (default: all 1).
     """
     n = y.shape[0]
     rows = np.arange(n)
-    weights = np.ones(n)
+    weights = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     root = Node(counts=_class_counts(y, weights, k), depth=0)
     nodes = [root]
     stack = [(root, rows, weights)]

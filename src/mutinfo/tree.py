@@ -289,7 +289,7 @@ class InformationGainTree(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ fit / predict
 
-    def fit(self, X: Any, y: Any) -> InformationGainTree:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> InformationGainTree:
         """Grow (and optionally prune) the tree.
 
         Parameters
@@ -298,6 +298,10 @@ class InformationGainTree(ClassifierMixin, BaseEstimator):
             Features: numbers, strings, booleans, categoricals; NaN/None for missing.
         y : array-like of shape (n_samples,)
             Class labels.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights; an integer weight w acts exactly as w copies of the row,
+            and rows of weight 0 are left out (their classes stay in ``classes_``). All
+            counts, gains, size limits and pruning use the weights.
 
         Returns
         -------
@@ -309,6 +313,10 @@ class InformationGainTree(ClassifierMixin, BaseEstimator):
         check_classification_targets(y_arr)
         self.classes_, y_codes = np.unique(y_arr, return_inverse=True)
         y_codes = y_codes.astype(np.int64).ravel()
+        weights = self._sample_weight(sample_weight, y_codes.shape[0])
+        if not np.all(weights > 0):
+            keep = weights > 0
+            arr, y_codes, weights = arr[keep], y_codes[keep], weights[keep]
         self.categorical_ = self._categorical_mask(arr, dtypes)
         self.categories_: list[np.ndarray | None] = []
         self._lookups: list[dict[Any, int]] = []
@@ -326,12 +334,28 @@ class InformationGainTree(ClassifierMixin, BaseEstimator):
             raise ValueError("`X` must not contain infinite values (NaN marks a missing value); got inf.")
         cat_levels = np.array([len(lk) for lk in self._lookups], dtype=np.int64)
         self.tree_, nodes = grow(
-            cat, cat_levels, num, self.categorical_, y_codes, self.classes_.shape[0], params
+            cat, cat_levels, num, self.categorical_, y_codes, self.classes_.shape[0], params, weights
         )
         if self.pruning == "pessimistic":
             prune_pessimistic(nodes, float(self.confidence))
         self._set_importances()
         return self
+
+    @staticmethod
+    def _sample_weight(sample_weight: Any, n: int) -> np.ndarray:
+        if sample_weight is None:
+            return np.ones(n)
+        w = np.asarray(sample_weight, dtype=np.float64)
+        if w.ndim == 0:
+            w = np.full(n, float(w))
+        if w.shape != (n,):
+            raise ValueError(f"`sample_weight` must have shape ({n},); got shape {w.shape}.")
+        if not np.all(np.isfinite(w)) or np.any(w < 0):
+            bad = float(w[~(np.isfinite(w) & (w >= 0))][0])
+            raise ValueError(f"`sample_weight` must be finite and >= 0; got {bad!r}.")
+        if not np.any(w > 0):
+            raise ValueError("`sample_weight` must have at least one positive entry; got all zeros.")
+        return w
 
     def _nodes(self) -> list[Node]:
         out, stack = [], [self.tree_]
