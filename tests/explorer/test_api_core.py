@@ -244,7 +244,7 @@ def test_landscape_bad_parameters_are_422(client, params):
 
 def test_library_warnings_reach_the_page(client):
     # an independent grid without noise is genuinely discrete: mutinfo says so (TiesWarning)
-    params = {"preset": "independent", "noise": 0.0, "n": 400, "grid": 8}
+    params = {"preset": "independent", "noise": 0.0, "n": 100, "grid": 8}
     for stage in ("estimate", "full", "full"):  # the cached second answer keeps its warning
         body = client.get("/api/landscape/map", params={**params, "stage": stage}).json()
         assert any(w.startswith("TiesWarning") for w in body["warnings"]), body["warnings"]
