@@ -10,7 +10,8 @@ the page, from the
 ``keydown`` event to the moment the view has redrawn its chart and estimate (``MI.drawn`` or
 ``MI.rendered``, whichever comes first; a key press fires at once, without the drag debounce), and, as a
 second column, to the moment every number including the permutation p-value is in
-(``MI.rendered``). It prints a Markdown table with p50/p95 per view and the machine's load.
+(``MI.rendered``; this includes the views' 200 ms quiet period before the slow stage).
+It prints a Markdown table with p50/p95 per view and the machine's load.
 """
 
 from __future__ import annotations
