@@ -104,11 +104,7 @@ def header(info_before: dict[str, Any], load_after: Any, quick: bool, rerun: boo
             + (f", {memory:.1f} GB memory" if memory else "")
             + f"; {info_before['platform']}",
             f"- numba: {info_before['numba_threads']} threads"
-            + (
-                f" ({info_before['numba_threading_layer']} layer)"
-                if info_before["numba_threading_layer"]
-                else ""
-            ),
+            + f" ({_threading_layer(info_before['numba_threading_layer'])} threading layer)",
             f"- Load average (1/5/15 min) before: {fmt_load(load_before)}; after: {fmt_load(load_after)}. "
             "Other work on the machine during the run makes every timing noisier (both sides).",
             f"- Python {info_before['python']}; {versions}",
