@@ -200,6 +200,7 @@ def test_correlation_controls_and_library_agreement(page, phone_page, screenshot
     assert pvalue == pytest.approx(test.pvalue)
     text = page.text_content('[data-testid="corr-mi"]')
     assert "bits" in text and f"n = {n}" in text and test.statistic.method in text
+    assert value(page, "corr-mi-null") == pytest.approx(float(test.null_mean), abs=1e-12)
     verdicts = page.text_content('[data-testid="corr-verdicts"]')
     assert "MI" in verdicts and "Pearson" in verdicts
     # share link: opening it reproduces the same numbers

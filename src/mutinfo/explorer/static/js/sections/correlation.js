@@ -39,12 +39,17 @@
           if (!body) return;
           drawEstimate(body);
           q('[data-testid="corr-verdicts"]').innerHTML = "<li>Running the permutation tests…</li>";
+          q('[data-testid="corr-mi-null"]').textContent = "";
           MI.drawn(el);
           if (!(await MI.idle(ID, 200))) return;
           body = await MI.apiLatest(ID, "/api/correlation/view", p);
         } catch (err) { MI.showError(el, err); return; }
         if (!body) return;
         MI.showReadout(q('[data-testid="corr-mi"]'), body.mi);
+        const nullNode = q('[data-testid="corr-mi-null"]');
+        nullNode.dataset.value = String(body.mi.null_mean);
+        nullNode.textContent = `With y shuffled (no relationship at all) the same estimator averages ` +
+          `${MI.fmt(body.mi.null_mean)} bits: an estimate is not the true value, which would be exactly 0 there.`;
         q('[data-testid="corr-verdicts"]').innerHTML = body.verdicts.map((v) =>
           `<li data-testid="corr-verdict-${v.id}" data-detects="${v.detects ? 1 : 0}">` +
           `<span class="verdict ${v.detects ? "yes" : "no"}">${v.detects ? "✔" : "✖"}</span> ${MI.escapeHtml(v.text)}</li>`).join("");
