@@ -362,8 +362,10 @@ def mixed_terms(blocks: list[np.ndarray], k: int, n_jobs: int | None) -> float:
     Let rho_i be the max-norm distance from sample i to its k-th nearest neighbour in the
     joint space.
 
-    * rho_i > 0: k_i = k and every subspace count n_S,i is the number of other samples
-      *strictly* closer than rho_i in subspace S (KSG estimator 1 / Frenzel-Pompe).
+    * rho_i > 0: every subspace count n_S,i is the number of other samples *strictly* closer
+      than rho_i in subspace S (KSG estimator 1 / Frenzel-Pompe), and k_i is 1 + the number
+      strictly closer in the joint space: k on tie-free data, fewer when several samples are
+      tied at distance rho_i (rounded data), which keeps k_i and the n_S,i consistent.
     * rho_i = 0 (a point mass with more than k copies): k_i is the number of other samples
       at distance 0 in the joint space and n_S,i the number at distance 0 in S (Gao et al.).
 
@@ -384,10 +386,13 @@ def mixed_terms(blocks: list[np.ndarray], k: int, n_jobs: int | None) -> float:
     joint = np.ascontiguousarray(np.hstack(blocks))
     rho, _ = knn_radius(joint, k, n_jobs)
     zero = rho == 0.0
-    k_i = np.full(n, float(k))
+    radius = np.where(zero, 0.0, np.nextafter(rho, 0.0))
+    # rho_i > 0: k_i = 1 + the number of samples strictly inside the joint ball, the same
+    # convention as the marginal counts. Without ties that is exactly k (KSG-1); with values
+    # tied at distance rho_i it is smaller, and using k there would inflate the estimate.
+    k_i = count_within(joint, radius).astype(np.float64) + 1.0
     if zero.any():
         k_i[zero] = duplicate_counts(joint)[zero]
-    radius = np.where(zero, 0.0, np.nextafter(rho, 0.0))
 
     def sub(parts: list[np.ndarray]) -> np.ndarray:
         values = parts[0] if len(parts) == 1 else np.ascontiguousarray(np.hstack(parts))
@@ -407,10 +412,11 @@ def ross_mi(labels: np.ndarray, y: np.ndarray, k: int, n_jobs: int | None) -> tu
     """Ross (2014) estimate of I(X; Y) for discrete codes ``labels`` and continuous ``y``.
 
     For sample i of class c (N_c members): d_i is the max-norm distance to its k_c-th nearest
-    neighbour *within the class*, with k_c = min(k, N_c - 1); m_i counts the samples of the
-    whole data set within d_i (inclusive, the neighbour itself counted, i excluded). Then
+    neighbour *within the class*, with k_c = min(k, N_c - 1); m_i is 1 + the number of samples of
+    the whole data set strictly closer than d_i, and k_i is 1 + the number of class members
+    strictly closer (k_i = k_c on tie-free data; smaller when values tie at distance d_i). Then
 
-        I = psi(n) - <psi(N_c)> + <psi(k_c)> - <psi(m_i)>.
+        I = psi(n) - <psi(N_c)> + <psi(k_i)> - <psi(m_i)>.
 
     A class needs at least 2 samples (checked by the caller). Point masses in ``y``: when
     d_i = 0, k_c is replaced by the number of other class members at distance 0 and m_i by
@@ -434,12 +440,15 @@ def ross_mi(labels: np.ndarray, y: np.ndarray, k: int, n_jobs: int | None) -> tu
     for c in np.flatnonzero(sizes):
         members = order[starts[c] : starts[c + 1]]
         kc = int(min(k, sizes[c] - 1))
-        d, _ = knn_radius(np.ascontiguousarray(ys[members]), kc, n_jobs)
-        kk = np.full(members.shape[0], float(kc))
+        within = np.ascontiguousarray(ys[members])
+        d, _ = knn_radius(within, kc, n_jobs)
         zero = d == 0.0
+        r = np.where(zero, 0.0, np.nextafter(d, 0.0))
+        # 1 + class members strictly inside d_i (= k_c without ties), matching m_i's convention
+        kk = count_within(within, r).astype(np.float64) + 1.0
         if zero.any():
-            kk[zero] = duplicate_counts(ys[members])[zero]
-        radius[members] = np.where(zero, 0.0, np.nextafter(d, 0.0))
+            kk[zero] = duplicate_counts(within)[zero]
+        radius[members] = r
         k_i[members] = kk
     m = count_within(ys, radius).astype(np.float64) + 1.0
     value = digamma(n) - np.mean(digamma(sizes[labels].astype(np.float64))) + np.mean(digamma(k_i))

@@ -20,6 +20,12 @@ The ``"auto"`` policy
   repeated more than ``k`` times, so that k-th neighbour distances can be 0):
   ``"mixed_ksg"`` (Gao et al. 2017), which is built for them. (Fewer repeats are harmless:
   normal scores give tied values equal scores.)
+* a continuous variable repeats values more than ``k`` times *on a grid* (rounded data,
+  whole numbers stored as floats): ``"dequantized"`` -- each lattice-valued column is spread
+  uniformly over its grid cells, which leaves the MI of the data as given exactly unchanged
+  (I(X + U; Y) = I(X; Y) when X is lattice-valued), then ``copula_ksg`` (continuous) or
+  ``mixed_ksg`` (mixed). The point-mass rule of ``mixed_ksg`` is kept for atoms that are not
+  on a grid (zero-inflated measurements). See :mod:`mutinfo.estimators.dequantize`.
 * all continuous, but fewer than d + 2 samples or linearly dependent columns (no Gaussian
   reference possible): ``"ksg1"``.
 * mixed discrete/continuous: ``"mixed_ksg"`` (Ross 2014 for one label and one continuous
@@ -61,7 +67,7 @@ import numpy as np
 
 from mutinfo._variable import Variable
 from mutinfo._warnings import TiesWarning
-from mutinfo.estimators import combined, discrete, gaussian, histogram, knn
+from mutinfo.estimators import combined, dequantize, discrete, gaussian, histogram, knn
 from mutinfo.estimators._method import Method, Options, signature_kind
 
 __all__ = ["METHODS", "auto_method", "available_methods", "resolve"]
@@ -71,6 +77,7 @@ METHODS: dict[str, Method] = {
     **knn.METHODS,
     **gaussian.METHODS,
     **combined.METHODS,
+    **dequantize.METHODS,
     **histogram.METHODS,
 }
 
@@ -112,6 +119,17 @@ def auto_method(quantity: str, variables: tuple[Variable, ...], options: Options
         repeats = {v.name: _largest_repeat(v.values) for v in variables}
         k = max(options.k, 1)  # an invalid k is reported later, by the k check
         massed = {name: r for name, r in repeats.items() if r > k}
+        if massed and all(dequantize.has_lattice_ties(v) for v in variables if v.name in massed):
+            shown = ", ".join(f"`{name}` repeats a value {r} times" for name, r in massed.items())
+            warnings.warn(
+                f"{shown} (more than k = {k}) on a grid of rounded values: method='auto' spreads "
+                "each rounded value uniformly over its grid cell (noise from `rng`), which leaves "
+                "the MI of the data as given unchanged, then estimates ('dequantized'). Pass "
+                "discrete=True for a variable that is genuinely categorical.",
+                TiesWarning,
+                stacklevel=4,
+            )
+            return "dequantized"
         if massed:  # point masses: a k-th neighbour distance can be 0
             shown = ", ".join(f"`{name}` repeats a value {r} times" for name, r in massed.items())
             warnings.warn(
@@ -129,6 +147,22 @@ def auto_method(quantity: str, variables: tuple[Variable, ...], options: Options
         and gaussian.METHODS["gaussian_copula"].accepts(variables) is None
     ):
         return "gaussian_copula"
+    k = max(options.k, 1)
+    rounded = [
+        v
+        for v in variables
+        if not v.discrete and _largest_repeat(v.values) > k and dequantize.has_lattice_ties(v)
+    ]
+    if rounded:
+        warnings.warn(
+            f"{', '.join(f'`{v.name}`' for v in rounded)} repeats rounded values more than k = {k} "
+            "times: method='auto' spreads each rounded value uniformly over its grid cell (noise "
+            "from `rng`; the MI of the data as given is unchanged), then uses 'mixed_ksg' "
+            "('dequantized').",
+            TiesWarning,
+            stacklevel=4,
+        )
+        return "dequantized"
     return "mixed_ksg"
 
 
