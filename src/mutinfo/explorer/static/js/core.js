@@ -467,7 +467,12 @@
       toggle.setAttribute("aria-expanded", "false");
       toc.classList.remove("open");
     });
-    // highlight the section in view
+  }
+
+  // Highlight the contents entry of the section in view (set up once the fragments are in
+  // place, so the sections have their real heights).
+  function tocSpy(sections) {
+    const list = document.getElementById("toc-list");
     const links = {};
     list.querySelectorAll("a").forEach((a) => { links[a.getAttribute("href").slice(1)] = a; });
     const spy = new IntersectionObserver((entries) => {
@@ -515,6 +520,7 @@
         if (el) showError(el, error);
       }
     }
+    tocSpy(meta.sections);
     if (shared && document.getElementById(shared)) document.getElementById(shared).scrollIntoView();
     document.body.dataset.booted = "1";
   }
