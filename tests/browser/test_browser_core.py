@@ -142,6 +142,17 @@ def test_decomposition_table_coupling_and_xor(page, phone_page, screenshot_dir):
     assert value(page, "decomp-hy-given-x") == pytest.approx(
         float(mi.conditional_entropy(y, x, **PLUGIN)), abs=1e-12
     )
+    # an out-of-range count is refused with a message, not silently changed
+    shown = value(page, "decomp-mi")
+    page.fill('[data-testid="decomp-cell-1-1"]', "1500")
+    page.keyboard.press("Tab")
+    alert = page.locator("#decomposition .mi-error.api")
+    alert.wait_for(state="visible")
+    assert "0 to 999" in alert.text_content() and '"1500"' in alert.text_content()
+    assert value(page, "decomp-mi") == shown
+    page.fill('[data-testid="decomp-cell-1-1"]', "293")
+    page.keyboard.press("Tab")
+    alert.wait_for(state="hidden")
     # the diagram is to scale: overlap circle distance is consistent (lens area = MI) -> checked in API
     # tests; here check the bar: its middle segment's share equals I / H(X,Y)
     share = page.evaluate("parseFloat(document.querySelector('.venn-bar .bi').style.width) / 100")

@@ -149,8 +149,15 @@
         const input = ev.target.closest("input");
         if (!input) return;
         const size = Number(MI.controls(tableControls).size);
-        const current = [...table.querySelectorAll("input")].map((i) => Math.max(0, Math.min(999, Math.round(Number(i.value) || 0))));
-        if (current.length !== size * size) return;
+        const raw = [...table.querySelectorAll("input")].map((i) => i.value.trim());
+        if (raw.length !== size * size) return;
+        const bad = raw.find((v) => !/^\d+$/.test(v) || Number(v) > 999);
+        if (bad !== undefined) {
+          // say what is wrong rather than quietly changing the user's number
+          MI.showError(el, new Error(`each count must be a whole number from 0 to 999; got "${bad}"`));
+          return;
+        }
+        const current = raw.map(Number);
         if (current.every((v) => v === 0)) { MI.showError(el, new Error("the table needs at least one non-zero count")); return; }
         counts = current;
         update();
