@@ -6,6 +6,7 @@ returns an :class:`Information` (a float that states its unit, estimator and sam
 
 from __future__ import annotations
 
+from mutinfo import network
 from mutinfo._information import Information
 from mutinfo._results import ConfidenceInterval, IndependenceResult
 from mutinfo._warnings import (
@@ -32,6 +33,14 @@ from mutinfo.measures import (
     joint_entropy,
     mutual_info,
 )
+from mutinfo.pairwise import pairwise
+from mutinfo.timeseries import (
+    TransferEntropyResult,
+    active_information_storage,
+    lagged_mutual_info,
+    transfer_entropy,
+    transfer_entropy_test,
+)
 
 __version__ = "0.1.0"
 
@@ -46,8 +55,10 @@ __all__ = [
     "MutualInfoSelector",
     "SmallSampleWarning",
     "TiesWarning",
+    "TransferEntropyResult",
     "UndersampledWarning",
     "__version__",
+    "active_information_storage",
     "adjusted_mutual_info",
     "available_methods",
     "conditional_entropy",
@@ -57,9 +68,14 @@ __all__ = [
     "homogeneity_completeness_v_measure",
     "independence_test",
     "joint_entropy",
+    "lagged_mutual_info",
     "mutual_info",
     "mutual_info_columns",
+    "network",
     "normalized_mutual_info",
+    "pairwise",
+    "transfer_entropy",
+    "transfer_entropy_test",
     "variation_of_information",
 ]
 
