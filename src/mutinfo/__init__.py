@@ -6,7 +6,6 @@ returns an :class:`Information` (a float that states its unit, estimator and sam
 
 from __future__ import annotations
 
-from mutinfo import network
 from mutinfo._information import Information
 from mutinfo._results import ConfidenceInterval, IndependenceResult
 from mutinfo._warnings import (
@@ -71,7 +70,6 @@ __all__ = [
     "lagged_mutual_info",
     "mutual_info",
     "mutual_info_columns",
-    "network",
     "normalized_mutual_info",
     "pairwise",
     "transfer_entropy",
