@@ -93,6 +93,15 @@ def test_frame_phone_contents_toggle_and_version_warning(phone_page):
     assert phone_page.input_value("#intro-noise") == "0.3"
 
 
+def test_share_link_with_out_of_range_value_is_refused_not_clamped(page):
+    open_section(page, "correlation", query="?s=correlation&kind=spiral&noise=9&n=300&seed=2")
+    notice = page.text_content("#mi-version-warning")
+    assert "Ignored noise=9" in notice and "Ignored kind=spiral" in notice
+    assert page.input_value("#corr-noise") == "0.2"  # the default, not the maximum
+    assert page.input_value("#corr-kind") == "quadratic"
+    assert page.input_value("#corr-n") == "300"  # valid values are still applied
+
+
 # ------------------------------------------------------------------ section 1
 def test_intro_parabola_guess_then_compute(page, phone_page, screenshot_dir):
     open_section(page, "intro")

@@ -219,6 +219,14 @@
     });
   }
 
+  // A line in the page-wide notice area under the header.
+  function notice(text) {
+    const box = document.getElementById("mi-version-warning");
+    if (!box) return;
+    box.hidden = false;
+    box.textContent = box.textContent ? `${box.textContent} ${text}` : text;
+  }
+
   function setControls(root, params) {
     Object.entries(params || {}).forEach(([name, value]) => {
       root.querySelectorAll(`[name="${CSS.escape(name)}"]`).forEach((input) => {
@@ -226,12 +234,17 @@
         else if (input.type === "checkbox") input.checked = String(value) === "1" || value === true;
         else if (input.tagName === "SELECT") {
           if ([...input.options].some((o) => o.value === String(value))) input.value = String(value);
+          else notice(`Ignored ${name}=${value} from the link: not one of the choices.`);
         } else {
           const v = Number(value);
-          if (!Number.isNaN(v)) {
-            const min = input.min === "" ? -Infinity : Number(input.min);
-            const max = input.max === "" ? Infinity : Number(input.max);
-            input.value = String(Math.min(max, Math.max(min, v)));
+          const min = input.min === "" ? -Infinity : Number(input.min);
+          const max = input.max === "" ? Infinity : Number(input.max);
+          if (value === "" || Number.isNaN(v) || v < min || v > max) {
+            // a link with a value this control cannot take: say so, keep the default
+            notice(`Ignored ${name}=${value} from the link: ${input.labels && input.labels[0] ?
+              input.labels[0].textContent.trim() : name} takes values from ${input.min} to ${input.max}.`);
+          } else {
+            input.value = String(v);
           }
         }
       });
@@ -498,10 +511,8 @@
     document.getElementById("mi-version").textContent = meta.version;
     const q = initialQuery;
     if (q.get("v") && q.get("v") !== meta.version) {
-      const warn = document.getElementById("mi-version-warning");
-      warn.hidden = false;
-      warn.textContent = `This link was made with mutinfo ${q.get("v")}; you are running ${meta.version}. ` +
-        "Numbers may differ if an estimator changed between the versions.";
+      notice(`This link was made with mutinfo ${q.get("v")}; you are running ${meta.version}. ` +
+        "Numbers may differ if an estimator changed between the versions.");
     }
     buildToc(meta.sections);
     // A section starts when it comes within 300 px of the viewport. It is observed only once
@@ -528,7 +539,7 @@
   window.MI = {
     api, apiLatest, idle, ApiError, registerSection, start, readout, showReadout, showNumber, fmt, fmtP, pText,
     plot, colors, snippetBox, tableFor, state, shareButton, debounce, controls, setControls, wire,
-    busy, drawn, rendered, showError, showWarnings, escapeHtml, copyText,
+    busy, drawn, rendered, showError, showWarnings, notice, escapeHtml, copyText,
     get meta() { return meta; },
     get version() { return version.value; },
   };
