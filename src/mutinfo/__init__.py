@@ -6,6 +6,7 @@ returns an :class:`Information` (a float that states its unit, estimator and sam
 
 from __future__ import annotations
 
+from mutinfo import network
 from mutinfo._information import Information
 from mutinfo._results import ConfidenceInterval, IndependenceResult
 from mutinfo._warnings import (
@@ -32,6 +33,7 @@ from mutinfo.measures import (
     joint_entropy,
     mutual_info,
 )
+from mutinfo.pairwise import pairwise
 from mutinfo.pairwise import pairwise
 from mutinfo.timeseries import (
     TransferEntropyResult,
@@ -70,7 +72,9 @@ __all__ = [
     "lagged_mutual_info",
     "mutual_info",
     "mutual_info_columns",
+    "network",
     "normalized_mutual_info",
+    "pairwise",
     "pairwise",
     "transfer_entropy",
     "transfer_entropy_test",

@@ -1,0 +1,79 @@
+"""The Dask engine of mutinfo.pairwise on a real 2-worker LocalCluster (loopback only)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mutinfo as mi
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    )
+    c = distributed.Client(cluster)
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
+
+
+def _data(n: int, p: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    for j in range(1, p):
+        X[:, j] += 0.7 * X[:, j - 1]
+    return X
+
+
+def test_continuous_parity_bit_identical(client):
+    X = _data(500, 14, 0)
+    local = mi.pairwise(X)
+    for block_size in (None, 3, 14):
+        remote = mi.pairwise(X, engine="dask", client=client, block_size=block_size)
+        assert np.array_equal(remote, local, equal_nan=True)
+
+
+def test_mixed_table_parity_and_warnings(client):
+    rng = np.random.default_rng(1)
+    n = 300
+    a = rng.normal(size=n)
+    frame = pd.DataFrame(
+        {
+            "a": a,
+            "b": a + rng.normal(size=n),
+            "label": (a > 0).astype(int),
+            "rounded": np.round(a + rng.normal(size=n), 1),
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        local = mi.pairwise(frame, rng=7)
+    with pytest.warns(mi.TiesWarning, match="'rounded'"):
+        remote = mi.pairwise(frame, engine="dask", client=client, rng=7, block_size=2)
+    pd.testing.assert_frame_equal(remote, local)
+
+
+def test_address_string_and_networks(client):
+    X = _data(400, 6, 2)
+    by_address = mi.pairwise(X, engine="dask", client=client.scheduler.address)
+    assert np.array_equal(by_address, mi.pairwise(X), equal_nan=True)
+    ara_remote = mi.network.aracne(X, engine="dask", client=client)
+    ara_local = mi.network.aracne(X)
+    pd.testing.assert_frame_equal(ara_remote.adjacency, ara_local.adjacency)
+
+
+def test_bad_client(client):
+    X = _data(100, 3, 3)
+    with pytest.raises(TypeError, match="`client`"):
+        mi.pairwise(X, engine="dask", client=42)
+    with pytest.raises(ValueError, match="`client`"):
+        mi.pairwise(X, engine="local", client=client)

@@ -1,0 +1,141 @@
+"""Tests for mutinfo.pairwise: equality with mutual_info per pair, invariances, bad input."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mutinfo as mi
+from mutinfo._pairwise_dask import choose_block_size
+from mutinfo.pairwise import block_tasks, task_pairs
+
+
+def _chain(n: int, p: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))
+    for j in range(1, p, 2):
+        X[:, j] += X[:, j - 1]
+    return X
+
+
+@pytest.mark.parametrize("method", ["auto", "ksg1", "ksg2"])
+def test_equals_mutual_info_for_every_pair(method):
+    X = _chain(600, 6, 0)
+    M = mi.pairwise(X, method=method, k=4, base=math.e)
+    pair_method = "ksg1" if method == "auto" else method
+    for i in range(6):
+        assert math.isnan(M[i, i])
+        for j in range(i + 1, 6):
+            ref = float(mi.mutual_info(X[:, i], X[:, j], method=pair_method, k=4, base=math.e))
+            assert M[i, j] == ref  # bit for bit: the same kernel arithmetic
+            assert M[j, i] == ref
+
+
+def test_gaussian_closed_form():
+    # I = -0.5 ln(1 - rho^2) nats; KSG-1 at n = 2000 has sd ~0.02 nats and bias < 0.01 here
+    rng = np.random.default_rng(3)
+    n, rho = 2000, 0.6
+    x = rng.normal(size=n)
+    y = rho * x + math.sqrt(1 - rho**2) * rng.normal(size=n)
+    z = rng.normal(size=n)
+    M = mi.pairwise(np.column_stack([x, y, z]), base=math.e)
+    assert M[0, 1] == pytest.approx(-0.5 * math.log(1 - rho**2), abs=0.07)
+    assert abs(M[0, 2]) < 0.07 and abs(M[1, 2]) < 0.07
+
+
+def test_blocks_threads_and_units_do_not_change_values():
+    X = _chain(500, 9, 1)
+    ref = mi.pairwise(X, base=2)
+    for kwargs in ({"block_size": 2}, {"block_size": 1, "n_jobs": 1}, {"block_size": 50, "n_jobs": -1}):
+        assert np.array_equal(mi.pairwise(X, **kwargs), ref, equal_nan=True)
+    nats = mi.pairwise(X, base=math.e)
+    np.testing.assert_allclose(nats / math.log(2), ref, rtol=1e-14)
+
+
+def test_dataframe_keeps_labels_and_mixed_columns_match_mutual_info():
+    rng = np.random.default_rng(2)
+    n = 400
+    a = rng.normal(size=n)
+    frame = pd.DataFrame(
+        {
+            "a": a,
+            "b": a + rng.normal(size=n),
+            "label": (a > 0).astype(int) + rng.integers(0, 2, n),  # discrete, 3 levels
+            "rounded": np.round(a + 0.5 * rng.normal(size=n), 1),  # continuous with ties
+        }
+    )
+    with pytest.warns(mi.TiesWarning, match="'rounded'"):
+        M = mi.pairwise(frame, k=3)
+    assert isinstance(M, pd.DataFrame)
+    assert list(M.index) == list(frame.columns) == list(M.columns)
+    assert M.attrs["unit"] == "bits"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for x, y in [("a", "label"), ("b", "rounded")]:  # deterministic estimators
+            flags = [frame[c].dtype.kind == "i" for c in (x, y)]
+            method = "auto" if any(flags) else "ksg1"
+            ref = mi.mutual_info(frame[x], frame[y], method=method, discrete=tuple(flags), k=3)
+            assert M.loc[x, y] == float(ref) == M.loc[y, x]
+        # label x rounded: "auto" dequantises the rounded column with noise from the pair's
+        # own generator, so the value matches mutual_info up to that noise (sd ~0.02 bits)
+        ref = mi.mutual_info(frame["label"], frame["rounded"], discrete=(True, False), k=3)
+        assert M.loc["label", "rounded"] == pytest.approx(float(ref), abs=0.08)
+        again = mi.pairwise(frame, k=3)
+    assert again.equals(M)  # the per-pair generators repeat
+    assert M.loc["a", "label"] > 0.3  # the label is a function of a plus a coin
+
+
+def test_other_methods_go_through_mutual_info():
+    X = _chain(300, 4, 5)
+    M = mi.pairwise(X, method="gaussian")
+    ref = float(mi.mutual_info(X[:, 0], X[:, 1], method="gaussian"))
+    assert M[0, 1] == ref
+    assert M[0, 1] == pytest.approx(0.5 * math.log2(2), abs=0.15)  # rho^2 = 1/2: 0.5 bit
+
+
+@pytest.mark.parametrize(
+    ("data", "kwargs", "error", "match"),
+    [
+        (np.zeros((50, 1)) + np.arange(50)[:, None], {}, ValueError, "at least 2 columns"),
+        (np.column_stack([np.arange(50.0), np.r_[np.nan, np.arange(49.0)]]), {}, ValueError, "NaN"),
+        (np.column_stack([np.arange(50.0), np.ones(50)]), {}, ValueError, "constant column"),
+        (np.random.default_rng(0).normal(size=(10, 3)), {"k": 10}, ValueError, "`k`"),
+        (np.random.default_rng(0).normal(size=(10, 3)), {"engine": "spark"}, ValueError, "`engine`"),
+        (np.random.default_rng(0).normal(size=(10, 3)), {"block_size": 0}, ValueError, "`block_size`"),
+        (np.random.default_rng(0).normal(size=(10, 3)), {"method": 3}, TypeError, "`method`"),
+        (np.random.default_rng(0).normal(size=(10, 3)), {"discrete": [True]}, ValueError, "`discrete`"),
+    ],
+)
+def test_bad_input(data, kwargs, error, match):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(error, match=match):
+            mi.pairwise(data, **kwargs)
+
+
+def test_block_tasks_cover_every_pair_once():
+    p, b = 11, 3
+    seen = np.zeros((p, p), dtype=int)
+    for task in block_tasks(p, b):
+        i, j = task_pairs(task)
+        assert np.all(i < j)
+        np.add.at(seen, (i, j), 1)
+    assert np.array_equal(seen, np.triu(np.ones((p, p), dtype=int), 1))
+
+
+def test_block_size_rule():
+    # 1 ms per pair -> b = sqrt(0.1 / 0.001) = 10 when p is large
+    assert choose_block_size(10_000, 1e-3, 2) == 10
+    # small p: shrink until every worker thread gets >= 4 tasks
+    b = choose_block_size(40, 1e-4, 4)
+    blocks = math.ceil(40 / b)
+    assert blocks * (blocks + 1) // 2 >= 16
+
+
+def test_progress_bar_runs():
+    X = _chain(200, 4, 7)
+    assert np.array_equal(mi.pairwise(X, progress=True), mi.pairwise(X), equal_nan=True)
