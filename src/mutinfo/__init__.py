@@ -34,7 +34,6 @@ from mutinfo.measures import (
     mutual_info,
 )
 from mutinfo.pairwise import pairwise
-from mutinfo.pairwise import pairwise
 from mutinfo.timeseries import (
     TransferEntropyResult,
     active_information_storage,
@@ -74,7 +73,6 @@ __all__ = [
     "mutual_info_columns",
     "network",
     "normalized_mutual_info",
-    "pairwise",
     "pairwise",
     "transfer_entropy",
     "transfer_entropy_test",
