@@ -203,15 +203,37 @@ def joint_variable(matrix: np.ndarray, name: str, discrete: bool) -> Variable:
             name=name, values=np.ascontiguousarray(matrix, dtype=np.float64), discrete=False, columns=columns
         )
     codes = matrix.astype(np.int64)
-    if codes.shape[1] == 1:
-        levels, inverse = np.unique(codes[:, 0], return_inverse=True)
-    else:
+    radix = codes.max(axis=0) + 1 if codes.shape[0] else np.ones(codes.shape[1], dtype=np.int64)
+    cells = 1.0
+    for r in radix:
+        cells *= float(r)
+    if cells >= 2.0**62:  # mixed-radix code would overflow: sort the rows instead
         levels, inverse = np.unique(codes, axis=0, return_inverse=True)
+        return Variable(
+            name=name,
+            values=inverse.astype(np.int64).ravel(),
+            discrete=True,
+            n_levels=int(levels.shape[0]),
+            columns=columns,
+        )
+    joint = codes[:, 0].copy()
+    for j in range(1, codes.shape[1]):
+        joint *= radix[j]
+        joint += codes[:, j]
+    if cells <= 4 * codes.shape[0] + 1024:  # table lookup, O(n + cells)
+        seen = np.zeros(int(cells), dtype=bool)
+        seen[joint] = True
+        rank = np.cumsum(seen) - 1
+        inverse = rank[joint]
+        n_levels = int(rank[-1]) + 1 if seen.size else 0
+    else:
+        uniques, inverse = np.unique(joint, return_inverse=True)
+        n_levels = int(uniques.shape[0])
     return Variable(
         name=name,
-        values=inverse.astype(np.int64).ravel(),
+        values=np.ascontiguousarray(inverse, dtype=np.int64).ravel(),
         discrete=True,
-        n_levels=int(levels.shape[0]),
+        n_levels=n_levels,
         columns=columns,
     )
 
