@@ -29,7 +29,7 @@ Conditional MI works the same way, with Frenzel-Pompe for KSG and the Gaussian C
 
 Randomness comes only from ``options.rng`` (the surrogates), so results repeat exactly for
 a given ``rng`` (``rng=None`` is a fixed default seed). Cost: ``1 + m`` KSG runs plus
-``O(n d²)``; ``m`` is :data:`N_SURROGATES`.
+``O(n d²)``; ``m`` is :data:`N_SURROGATES` (:data:`N_SURROGATES_SCALAR` for scalar x and y).
 
 References
 ----------
@@ -55,12 +55,17 @@ from mutinfo._variable import Variable
 from mutinfo.estimators import gaussian, knn
 from mutinfo.estimators._method import Method, Options
 
-__all__ = ["DEGENERATE", "METHODS", "N_SURROGATES", "copula_ksg_cmi", "copula_ksg_mi"]
+__all__ = ["DEGENERATE", "METHODS", "N_SURROGATES", "N_SURROGATES_SCALAR", "copula_ksg_cmi", "copula_ksg_mi"]
 
 #: Gaussian surrogates averaged for the KSG bias reference. One is enough: KSG and the Gaussian
 #: MI of the same surrogate share most of their noise, so their difference varies about half as
 #: much as a KSG estimate (sd 0.02 vs 0.03-0.05 nats at n = 1000 in the accuracy suite).
 N_SURROGATES = 1
+
+#: Surrogates for scalar x and y, where the exact 1-D kernel makes each one cheap (about 1 ms
+#: at n = 1000): four halve the spread that the surrogate adds (sd over rng seeds 0.043 ->
+#: 0.023 bits for a noisy parabola at n = 500, 0.031 -> 0.019 for a Gaussian at rho = 0.9).
+N_SURROGATES_SCALAR = 4
 
 
 #: Smallest eigenvalue, relative to the largest, of the normal scores' correlation for which a
@@ -165,8 +170,15 @@ def copula_ksg_cmi(
 
 
 def _mi(x: Variable, y: Variable, options: Options) -> float:
+    scalar = x.values.shape[1] == 1 and y.values.shape[1] == 1
     return copula_ksg_mi(
-        x.values, y.values, options.k, options.rng, n_jobs=options.n_jobs, names=(x.name, y.name)
+        x.values,
+        y.values,
+        options.k,
+        options.rng,
+        n_surrogates=N_SURROGATES_SCALAR if scalar else N_SURROGATES,
+        n_jobs=options.n_jobs,
+        names=(x.name, y.name),
     )
 
 
