@@ -314,3 +314,33 @@ def test_datetime_gaps_raise_or_are_omitted() -> None:
     other = pd.Series(z[:, 1], index=pd.date_range("2023-01-01", periods=300, freq="D"))
     with pytest.raises(ValueError, match="same time index"):
         mi.transfer_entropy(pd.Series(z[:, 0], index=other.index + pd.Timedelta(days=1)), other)
+
+
+def test_trend_warns_but_stationary_series_does_not() -> None:
+    rng = np.random.default_rng(13)
+    n = 1000
+    stationary = _ar1(n, 0.9, rng)
+    trend = 0.01 * np.arange(n) + rng.normal(size=n)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mi.NonStationaryWarning)
+        mi.transfer_entropy(stationary, _ar1(n, 0.9, rng), method="gaussian")
+    with pytest.warns(mi.NonStationaryWarning, match="`target` has a linear trend"):
+        mi.transfer_entropy(stationary, trend, method="gaussian")
+
+
+def test_discrete_conditional_te_and_kind_rules() -> None:
+    rng = np.random.default_rng(14)
+    n = 20_000
+    w = rng.integers(0, 2, n)
+    x = np.roll(w, 1)  # x_t = w_{t-1}
+    y = np.roll(w, 2) ^ (rng.random(n) < 0.1).astype(int)  # y_t = w_{t-2}, 10 % flips
+    plain = mi.transfer_entropy(x, y)
+    conditioned = mi.transfer_entropy(x, y, condition=w)
+    assert abs(float(plain) - (1 - _hb(0.1))) < 0.02
+    assert abs(float(conditioned)) < 0.005
+    with pytest.raises(ValueError, match="conditioning set of a transfer entropy must be of one kind"):
+        mi.transfer_entropy(x, y, condition=rng.normal(size=n))
+    with pytest.raises(TypeError, match="`lags` must be an iterable of integers"):
+        mi.lagged_mutual_info(x, y, lags=5)
+    with pytest.raises(ValueError, match="`lags` must be integers"):
+        mi.lagged_mutual_info(x, y, lags=[0.5])

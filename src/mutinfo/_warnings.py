@@ -10,6 +10,7 @@ __all__ = [
     "ConstantInputWarning",
     "EstimatorCapWarning",
     "MutinfoWarning",
+    "NonStationaryWarning",
     "SmallSampleWarning",
     "TiesWarning",
     "UndersampledWarning",
@@ -38,3 +39,7 @@ class UndersampledWarning(MutinfoWarning):
 
 class EstimatorCapWarning(MutinfoWarning):
     """An estimate sits near a hard upper cap of its estimator (e.g. InfoNCE's log N)."""
+
+
+class NonStationaryWarning(MutinfoWarning):
+    """A time series looks non-stationary (e.g. a strong trend); lagged estimates assume stationarity."""

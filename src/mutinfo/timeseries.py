@@ -64,7 +64,7 @@ from mutinfo._information import Information, unit_name
 from mutinfo._surrogates import TransferEntropyResult
 from mutinfo._validation import _show, check_base, check_n_jobs, check_positive_int, check_rng, is_constant
 from mutinfo._variable import Variable
-from mutinfo._warnings import ConstantInputWarning
+from mutinfo._warnings import ConstantInputWarning, NonStationaryWarning
 from mutinfo.inference import _pvalue
 from mutinfo.measures import _estimate
 
@@ -104,6 +104,8 @@ def _series(data: list[Any], names: list[str], discrete: Any, missing: str) -> l
     if len(set(lengths.values())) > 1:
         shown = ", ".join(f"`{k}` has {v}" for k, v in lengths.items())
         raise ValueError(f"`{'`, `'.join(lengths)}` must have the same number of time points; got {shown}.")
+    for s in out:
+        _warn_trend(s)
     indexed = [s for s in out if s.index is not None]
     for s in indexed[1:]:
         if not s.index.equals(indexed[0].index):
@@ -112,6 +114,41 @@ def _series(data: list[Any], names: list[str], discrete: Any, missing: str) -> l
                 f"differ (first {s.index[0]!r} vs {indexed[0].index[0]!r}). Align them first."
             )
     return out
+
+
+#: Share of a continuous series' variance explained by a straight-line trend above which a
+#: :class:`~mutinfo.NonStationaryWarning` is emitted.
+TREND_R2_WARN = 0.5
+
+
+def _warn_trend(series: Series) -> None:
+    """Warn when a linear time trend explains most of a continuous series' variance.
+
+    A cheap screen, not a test: stationary series, even strongly autocorrelated ones (AR(1)
+    with phi = 0.9, n = 1000), give R² near 0, while deterministic trends and many random
+    walks exceed 0.5. Transfer entropy and lagged MI pool all time points, so a trend makes
+    any two series look dependent.
+    """
+    if series.discrete or series.n < 3:
+        return
+    observed = ~series.missing
+    t = np.flatnonzero(observed).astype(np.float64)
+    values = series.values[observed]
+    if t.shape[0] < 3:
+        return
+    tc = t - t.mean()
+    vc = values - values.mean(axis=0)
+    denom = (tc @ tc) * (vc * vc).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r2 = np.where(denom > 0, (tc @ vc) ** 2 / np.where(denom > 0, denom, 1.0), 0.0)
+    if float(r2.max()) > TREND_R2_WARN:
+        warnings.warn(
+            f"`{series.name}` has a linear trend explaining {float(r2.max()):.0%} of its variance: it looks "
+            "non-stationary, and lagged information estimates assume stationarity (detrend or "
+            "difference it first).",
+            NonStationaryWarning,
+            stacklevel=4,
+        )
 
 
 def _history(value: Any, name: str) -> int | str:
@@ -551,12 +588,13 @@ def lagged_mutual_info(
     sx, sy = _series([x, y], ["x", "y"], discrete, missing)
     n = sx.n
     try:
-        taus = [int(t) for t in lags]
-    except TypeError:
+        given = list(lags)
+        taus = [int(t) for t in given]
+    except (TypeError, ValueError):
         raise TypeError(f"`lags` must be an iterable of integers; got {_show(lags)}.") from None
     if not taus:
         raise ValueError(f"`lags` must contain at least one lag; got {_show(lags)}.")
-    if any(t != float(t) for t in lags) or max(abs(t) for t in taus) > n - MIN_EMBEDDED:
+    if any(t != g for t, g in zip(taus, given)) or max(abs(t) for t in taus) > n - MIN_EMBEDDED:
         raise ValueError(
             f"`lags` must be integers with |lag| <= n - {MIN_EMBEDDED} (n = {n}); got {_show(lags)}."
         )
