@@ -139,3 +139,22 @@ def test_block_size_rule():
 def test_progress_bar_runs():
     X = _chain(200, 4, 7)
     assert np.array_equal(mi.pairwise(X, progress=True), mi.pairwise(X), equal_nan=True)
+
+
+def test_pairwise_test_pooled_null_and_fdr():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 8))
+    X[:, 1] += X[:, 0]  # I = 0.5 ln 2 nats: far beyond the null
+    result = mi.pairwise_test(X, n_null=999, rng=1, base=math.e)
+    assert np.array_equal(result.statistic, mi.pairwise(X, base=math.e), equal_nan=True)
+    # smallest p = 1/1000; BH over 28 pairs gives q = 28/1000
+    assert result.pvalue[0, 1] == pytest.approx(1 / 1000) and result.qvalue[0, 1] == pytest.approx(0.028)
+    # the null is KSG-1 under independence: mean ~0, sd ~0.03 nats at n = 500
+    assert abs(result.null_distribution.mean()) < 0.02
+    assert 0.01 < result.null_distribution.std() < 0.08
+    iu = np.triu_indices(8, 1)
+    others = result.pvalue[iu][1:]  # the 27 independent pairs: roughly uniform p-values
+    assert 0.25 < others.mean() < 0.75
+    assert np.all(result.qvalue[iu] >= result.pvalue[iu])
+    with pytest.warns(mi.TiesWarning), pytest.raises(ValueError, match="tie-free"):
+        mi.pairwise_test(np.round(X, 1), n_null=10)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from mutinfo import network
 from mutinfo._information import Information
+from mutinfo._pairwise_test import PairwiseTest, pairwise_test
 from mutinfo._results import ConfidenceInterval, IndependenceResult
 from mutinfo._warnings import (
     ConstantInputWarning,
@@ -55,6 +56,7 @@ __all__ = [
     "MutinfoWarning",
     "MutualInfoSelector",
     "NonStationaryWarning",
+    "PairwiseTest",
     "SmallSampleWarning",
     "TiesWarning",
     "TransferEntropyResult",
@@ -76,6 +78,7 @@ __all__ = [
     "network",
     "normalized_mutual_info",
     "pairwise",
+    "pairwise_test",
     "transfer_entropy",
     "transfer_entropy_test",
     "variation_of_information",
