@@ -9,6 +9,7 @@ times whose vector touches a missing point (only when the user chose ``missing="
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,16 +17,22 @@ import numpy as np
 
 from mutinfo._validation import _show, check_positive_int, to_variable
 from mutinfo._variable import Variable
+from mutinfo._warnings import NonStationaryWarning
 
 __all__ = [
     "MIN_EMBEDDED",
     "Series",
     "as_series",
+    "check_embedded",
+    "check_history",
     "check_lag",
     "embed",
     "joint_variable",
+    "prepare_series",
     "ragwitz_history",
+    "series_flags",
     "usable_rows",
+    "warn_trend",
 ]
 
 #: Fewest embedded samples (time points left after the longest lag) an estimate is made from.
@@ -279,3 +286,91 @@ def ragwitz_history(series: Series, max_history: int, neighbours: int) -> int:
         prediction = future[nearest].mean(axis=1)
         errors.append(float(np.mean((prediction - future) ** 2)))
     return int(np.argmin(errors)) + 1
+
+
+# --------------------------------------------------------------------------- several series
+
+
+def series_flags(discrete: Any, names: list[str]) -> list[Any]:
+    """One ``discrete`` flag per series from a single flag or a per-series sequence."""
+    if isinstance(discrete, (bool, np.bool_)) or discrete == "auto":
+        return [discrete] * len(names)
+    flags = list(discrete) if isinstance(discrete, (list, tuple)) else None
+    if flags is None or len(flags) != len(names):
+        raise ValueError(
+            f"`discrete` must be 'auto', True, False or one entry per series ({', '.join(names)}); "
+            f"got {_show(discrete)}."
+        )
+    return flags
+
+
+def prepare_series(data: list[Any], names: list[str], discrete: Any, missing: str) -> list[Series]:
+    """Validate several series together: same length, same time index, trend screen."""
+    flags = series_flags(discrete, names)
+    out = [as_series(obj, nm, discrete=fl, missing=missing) for obj, nm, fl in zip(data, names, flags)]
+    lengths = {s.name: s.n for s in out}
+    if len(set(lengths.values())) > 1:
+        shown = ", ".join(f"`{k}` has {v}" for k, v in lengths.items())
+        raise ValueError(f"`{'`, `'.join(lengths)}` must have the same number of time points; got {shown}.")
+    for s in out:
+        warn_trend(s)
+    indexed = [s for s in out if s.index is not None]
+    for s in indexed[1:]:
+        if not s.index.equals(indexed[0].index):
+            raise ValueError(
+                f"`{s.name}` and `{indexed[0].name}` must share the same time index; got indexes that "
+                f"differ (first {s.index[0]!r} vs {indexed[0].index[0]!r}). Align them first."
+            )
+    return out
+
+
+#: Share of a continuous series' variance explained by a straight-line trend above which a
+#: :class:`~mutinfo.NonStationaryWarning` is emitted.
+TREND_R2_WARN = 0.5
+
+
+def warn_trend(series: Series) -> None:
+    """Warn when a linear time trend explains most of a continuous series' variance.
+
+    A cheap screen, not a test: stationary series, even strongly autocorrelated ones (AR(1)
+    with phi = 0.9, n = 1000), give R² near 0, while deterministic trends and many random
+    walks exceed 0.5. Transfer entropy and lagged MI pool all time points, so a trend makes
+    any two series look dependent.
+    """
+    if series.discrete or series.n < 3:
+        return
+    observed = ~series.missing
+    t = np.flatnonzero(observed).astype(np.float64)
+    values = series.values[observed]
+    if t.shape[0] < 3:
+        return
+    tc = t - t.mean()
+    vc = values - values.mean(axis=0)
+    denom = (tc @ tc) * (vc * vc).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r2 = np.where(denom > 0, (tc @ vc) ** 2 / np.where(denom > 0, denom, 1.0), 0.0)
+    if float(r2.max()) > TREND_R2_WARN:
+        warnings.warn(
+            f"`{series.name}` has a linear trend explaining {float(r2.max()):.0%} of its variance: it looks "
+            "non-stationary, and lagged information estimates assume stationarity (detrend or "
+            "difference it first).",
+            NonStationaryWarning,
+            stacklevel=4,
+        )
+
+
+def check_history(value: Any, name: str) -> int | str:
+    """A history length: an integer >= 0 or ``"auto"``."""
+    if isinstance(value, str) and value == "auto":
+        return "auto"
+    return check_lag(value, name, minimum=0)
+
+
+def check_embedded(series: Series, max_lag: int, rows: int, what: str) -> None:
+    """Refuse an estimate from fewer than :data:`MIN_EMBEDDED` embedded samples."""
+    if rows < MIN_EMBEDDED:
+        raise ValueError(
+            f"`{series.name}` is too short for {what}: the estimate needs at least {MIN_EMBEDDED} "
+            f"usable time points after the longest lag ({max_lag}), i.e. n >= {max_lag + MIN_EMBEDDED} "
+            f"without missing points; got n = {series.n} and {rows} usable."
+        )
