@@ -114,7 +114,7 @@ def _discrete(quick: bool) -> list[dict]:
                     t_ours.median,
                     "pyinform",
                     t_peer.median,
-                    f"|diff| = {diff:.1e} bits",
+                    f"abs. difference {diff:.1e} bits",
                     "both plug-in",
                 )
             )
