@@ -494,16 +494,17 @@ def pairwise(
     matrix = np.full((prep.p, prep.p), np.nan, dtype=np.float64)
     notes: dict[tuple[type[Warning], str], None] = {}
     if engine == "local":
-        with numba_threads(n_jobs):
-            results = list(_local(prep, int(block_size or 64), bool(progress)))
+        results = _local(prep, int(block_size or 64), bool(progress))
     else:
         from mutinfo._pairwise_dask import run_dask
 
         results = run_dask(prep, client, block_size, bool(progress))
-    for ii, jj, values, found in results:
-        matrix[ii, jj] = values
-        matrix[jj, ii] = values
-        notes.update(dict.fromkeys(found))
+    # batches are consumed as they come, so only one batch of values is held at a time
+    with numba_threads(n_jobs if engine == "local" else None):
+        for ii, jj, values, found in results:
+            matrix[ii, jj] = values
+            matrix[jj, ii] = values
+            notes.update(dict.fromkeys(found))
     for category, message in notes:
         warnings.warn(message, category, stacklevel=2)
     if type(data).__module__.split(".")[0] in ("pandas", "polars", "pyarrow") and hasattr(data, "columns"):
