@@ -72,7 +72,7 @@ _FAST = {"ksg1": 1, "ksg2": 2}
 _LOCAL_BATCH = 16_384
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, nogil=True)
 def _pair_sums(
     sorted_: np.ndarray,
     orders: np.ndarray,
@@ -91,7 +91,8 @@ def _pair_sums(
     ``sorted_``, ``orders``, ``ranks_``: sorted standardised values, argsorts and ranks, one column per
     variable (Fortran order); ``cums``, ``los``, ``invs``: the value index of each sorted
     column. Each pair runs serially on one thread (:func:`_column_sum`), so a pair's sum
-    does not depend on which other pairs share the call.
+    does not depend on which other pairs share the call. Releases the GIL, so the threads
+    of a multi-threaded Dask worker run their tasks concurrently.
     """
     n = sorted_.shape[0]
     m = ii.shape[0]
