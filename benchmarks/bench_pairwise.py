@@ -13,7 +13,7 @@ Rows:
 3. ``network``: AUPR and AUROC of relevance, ARACNE, CLR and MRNET on the simulated
    Krumsiek et al. (2011) 11-gene data (:func:`mutinfo.datasets.load_gene_network`)
    against its known edges, beside a random ranking (AUPR = fraction of linked pairs) and
-   a correlation network (|Pearson r|; also CLR on |r|).
+   a correlation network (absolute Pearson r; also CLR on it).
 
 Data for 1-2 (seed 0): a Gaussian AR(1) chain over the columns, ``X_j = 0.6 X_{j-1} + e_j``.
 """
@@ -150,10 +150,10 @@ def _networks() -> list[dict]:
                 "network",
                 f"gene network (11 genes, n = 2,000): {fn.__name__}",
                 mi_time.median + timing.median,
-                "|Pearson r| network",
+                "abs(Pearson r) network",
                 corr_time.median,
-                f"AUPR {s.aupr:.3f} (|r| {corr_score.aupr:.3f}, CLR on |r| {corr_clr.aupr:.3f}, "
-                f"random {s.baseline:.3f}); AUROC {s.auroc:.3f} (|r| {corr_score.auroc:.3f}, random 0.5)",
+                f"AUPR {s.aupr:.3f} (abs r {corr_score.aupr:.3f}, CLR on abs r {corr_clr.aupr:.3f}, "
+                f"random {s.baseline:.3f}); AUROC {s.auroc:.3f} (abs r {corr_score.auroc:.3f}, random 0.5)",
                 f"{s.n_positive} of {s.n_pairs} gene pairs are linked; time = MI matrix + method",
             )
         )
