@@ -158,3 +158,17 @@ def test_pairwise_test_pooled_null_and_fdr():
     assert np.all(result.qvalue[iu] >= result.pvalue[iu])
     with pytest.warns(mi.TiesWarning), pytest.raises(ValueError, match="tie-free"):
         mi.pairwise_test(np.round(X, 1), n_null=10)
+
+
+def test_polars_and_arrow_tables_keep_names():
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    X = _chain(300, 3, 9)
+    ref = mi.pairwise(X)
+    for table in (
+        pl.DataFrame({"u": X[:, 0], "v": X[:, 1], "w": X[:, 2]}),
+        pa.table({"u": X[:, 0], "v": X[:, 1], "w": X[:, 2]}),
+    ):
+        M = mi.pairwise(table)
+        assert list(M.columns) == ["u", "v", "w"]
+        assert np.array_equal(M.to_numpy(), ref, equal_nan=True)
