@@ -22,4 +22,5 @@ ROUTE_MODULES: list[str] = [
     "realworld",
     "yourdata",
     "applications",
+    "causality",
 ]
