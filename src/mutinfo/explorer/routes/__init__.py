@@ -22,5 +22,8 @@ ROUTE_MODULES: list[str] = [
     "realworld",
     "yourdata",
     "applications",
+    "selection",
+    "clustering",
+    "trees",
     "causality",
 ]
