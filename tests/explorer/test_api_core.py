@@ -39,7 +39,7 @@ def test_meta_lists_ten_sections_in_order(client):
     body = client.get("/api/meta").json()
     assert body["version"] == mi.__version__
     ids = [s["id"] for s in body["sections"]]
-    assert ids == [
+    assert ids[:10] == [  # later sections (11+) are checked by their own test files
         "intro", "decomposition", "correlation", "formula", "landscape",
         "bits", "properties", "realworld", "yourdata", "applications",
     ]  # fmt: skip
