@@ -124,7 +124,7 @@ X, digits = frame.drop(columns="digit").to_numpy(float), frame["digit"].to_numpy
 labels = KMeans(n_clusters={k}, n_init=1, random_state=0).fit_predict(X)
 print("NMI k-means =", mi.normalized_mutual_info(digits, labels))
 print("AMI k-means =", mi.adjusted_mutual_info(digits, labels))
-print("I(digit; cluster) =", mi.mutual_info(digits, labels, discrete=True, method="plugin"), "bits")
+print("I(digit; cluster) =", float(mi.mutual_info(digits, labels, discrete=True, method="plugin")), "bits")
 noise = np.random.default_rng({seed}).integers(0, {k}, size=len(digits))  # random labels
 print("NMI random =", mi.normalized_mutual_info(digits, noise))
 print("AMI random =", mi.adjusted_mutual_info(digits, noise))
