@@ -54,8 +54,8 @@ BURN_IN = 500
 N_SURROGATES = 99
 #: Estimator of the TE readouts (registry name).
 TE_METHOD = "ksg1"
-#: Steps drawn in the time-series plot.
-N_DRAWN = 300
+#: Steps drawn in the time-series plot (the chaotic maps are unreadable beyond ~100).
+N_DRAWN = {"linear": 300, "logistic": 100}
 PRESET_PATTERN = "^(" + "|".join(PRESETS) + ")$"
 
 
@@ -294,7 +294,7 @@ def view_body(
             d["effective"] = tests[key]["effective"]
             d["null_mean"] = tests[key]["null_mean"]
         directions.append(d)
-    drawn = min(n, N_DRAWN)
+    drawn = min(n, N_DRAWN[preset])
     return {
         "preset": preset,
         "description": PRESETS[preset],

@@ -18,12 +18,12 @@
       function drawEstimate(body) {
         const t = body.series.x.map((_, i) => i);
         MI.plot(q("#te-plot"), [
-          { x: t, y: body.series.x, type: "scatter", mode: "lines", name: "X", line: { color: MI.colors.x, width: 1.2 } },
-          { x: t, y: body.series.y, type: "scatter", mode: "lines", name: "Y", line: { color: MI.colors.y, width: 1.2, dash: "dot" } },
+          { x: t, y: body.series.x, type: "scatter", mode: "lines+markers", marker: { size: 3, color: MI.colors.x }, name: "X (solid)", line: { color: MI.colors.x, width: 1.2 } },
+          { x: t, y: body.series.y, type: "scatter", mode: "lines+markers", marker: { size: 3, symbol: "square", color: MI.colors.y }, name: "Y (dotted)", line: { color: MI.colors.y, width: 1.2, dash: "dot" } },
         ], {
           xaxis: { title: { text: "time step t" } }, yaxis: { title: { text: "value" } },
           title: { text: `${body.preset}: first ${t.length} of n = ${body.n} steps`, font: { size: 13 } },
-          legend: { orientation: "h", y: -0.25 },
+          showlegend: true, legend: { orientation: "h", x: 0, y: -0.32 }, margin: { l: 48, r: 16, t: 32, b: 80 },
         });
         q('[data-testid="te-description"]').textContent = body.description;
         body.directions.forEach((d) => {
