@@ -24,7 +24,7 @@
             line: { color: MI.colors.shared }, marker: marker("diamond") },
         ], {
           showlegend: true, legend: { orientation: "h", y: -0.25 },
-          xaxis: { title: { text: "number of features k" }, dtick: 1 },
+          xaxis: { title: { text: "number of features k" }, dtick: q("#sel-curve-plot").clientWidth < 500 ? 2 : 1 },
           yaxis: { title: { text: "CV accuracy" } },
           shapes: [{ type: "line", x0: k, x1: k, yref: "paper", y0: 0, y1: 1, line: { color: MI.colors.neutral, dash: "dot" } }],
           title: { text: `Accuracy vs k (${curve.folds}-fold CV)`, font: { size: 13 } },
