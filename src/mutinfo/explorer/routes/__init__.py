@@ -26,4 +26,5 @@ ROUTE_MODULES: list[str] = [
     "clustering",
     "trees",
     "causality",
+    "genes",
 ]
