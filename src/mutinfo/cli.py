@@ -20,6 +20,8 @@ Commands
 
 from __future__ import annotations
 
+import json
+import shlex
 import warnings
 from enum import Enum
 from pathlib import Path
@@ -177,6 +179,10 @@ def analyze(
     seed: Annotated[int, typer.Option(min=0, help="Seed for estimators and permutations.")] = 0,
     top: Annotated[int, typer.Option(min=1, help="Rows to print (the output file has all).")] = 20,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the ranking as CSV.")] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write a self-contained offline HTML report here.")
+    ] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the ranking as JSON here.")] = None,
 ) -> None:
     """Rank the columns of a table by mutual information with a target column (bits).
 
@@ -267,6 +273,54 @@ def analyze(
         except OSError as exc:
             raise _fail(f"`--output` could not be written ({str(output)!r}): {exc}") from exc
         _errors.print(f"wrote {len(ranking)} rows to {output}", highlight=False)
+    command = shlex.join(
+        ["mutinfo", "analyze", str(data), "--target", target]
+        + (["--columns", columns] if columns is not None else [])
+        + (["--permutations", str(permutations)] if permutations else [])
+        + ["--method", method, "--k", str(k), "--kind", kind.value, "--seed", str(seed)]
+    )
+    if json_out is not None:
+        payload = {
+            "command": command,
+            "version": mi.__version__,
+            "target": target,
+            "n_rows": len(frame),
+            "ranking": json.loads(ranking.to_json(orient="records")),
+        }
+        _atomic_write(json_out, json.dumps(payload, indent=2), "--json")
+        _errors.print(f"wrote {json_out}", highlight=False)
+    if report is not None:
+        from mutinfo.report import write_report
+
+        try:
+            write_report(
+                report,
+                frame,
+                target,
+                ranking,
+                command=command,
+                discrete=flag,
+                method=method,
+                k=k,
+                seed=seed,
+                permutations=permutations,
+            )
+        except OSError as exc:
+            raise _fail(f"`--report` could not be written ({str(report)!r}): {exc}") from exc
+        except (ValueError, TypeError) as exc:
+            raise _fail(str(exc)) from exc
+        _errors.print(f"wrote {report}", highlight=False)
+
+
+def _atomic_write(path: Path, text: str, option: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _fail(f"`{option}` could not be written ({str(path)!r}): {exc}") from exc
 
 
 @app.command()

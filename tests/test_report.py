@@ -1,0 +1,127 @@
+"""The HTML report of ``mutinfo analyze --report``: offline, complete, and rendered."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import mutinfo as mi
+from mutinfo.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    """A table where y = x^2 + noise: MI is large for x, |Pearson r| is near 0."""
+    folder = tmp_path_factory.mktemp("report")
+    rng = np.random.default_rng(1)
+    n = 300
+    x = rng.normal(size=n)
+    frame = pd.DataFrame(
+        {
+            "x": x,
+            "lin": x + 0.5 * rng.normal(size=n),
+            "noise": rng.normal(size=n),
+            "cat": np.where(x > 0, "pos", "neg"),
+            "y": x**2 + 0.2 * rng.normal(size=n),
+        }
+    )
+    data = folder / "table.csv"
+    frame.to_csv(data, index=False)
+    html_path, json_path = folder / "out.html", folder / "out.json"
+    argv = ["analyze", str(data), "--target", "y", "--permutations", "19"]
+    result = runner.invoke(app, [*argv, "--report", str(html_path), "--json", str(json_path)])
+    assert result.exit_code == 0, result.output
+    return html_path, json.loads(json_path.read_text()), frame
+
+
+def test_report_is_one_offline_file(analysed):
+    path, _, _ = analysed
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    # no external script or stylesheet: plotly.js is inlined
+    assert not re.search(r"<script[^>]*\bsrc=", text)
+    assert not re.search(r"<link[^>]*href=[\"']?https?:", text)
+    assert "Plotly.newPlot" in text and len(text) > 1_000_000
+    assert not list(path.parent.glob(".out.html.*"))  # the temporary file was renamed
+
+
+def test_report_carries_the_json_numbers_command_and_version(analysed):
+    path, payload, frame = analysed
+    text = path.read_text(encoding="utf-8")
+    assert payload["version"] == mi.__version__ and payload["n_rows"] == len(frame)
+    assert f"<span id='version'>{mi.__version__}</span>" in text
+    assert "mutinfo analyze" in payload["command"] and payload["command"] in text
+    shown = re.findall(r"<td class='n mi'>([-0-9.]+)</td>", text)
+    assert shown == [f"{row['mi_bits']:.3f}" for row in payload["ranking"]]
+    for row in payload["ranking"]:
+        assert f"{row['pvalue']:.3g}" in text and f"{row['qvalue']:.3g}" in text
+    # the point of the bar chart: x carries much information about y = x^2 + noise
+    # although |Pearson r| is near 0 (the symmetric parabola)
+    first = payload["ranking"][0]
+    assert first["feature"] in {"x", "cat"} or first["mi_bits"] > 0.5
+    by_name = {row["feature"]: row for row in payload["ranking"]}
+    assert by_name["x"]["mi_bits"] > 0.8
+    assert abs(np.corrcoef(frame["x"], frame["y"])[0, 1]) < 0.2
+    assert by_name["noise"]["mi_bits"] < 0.15
+    for needle in ("treated as", "discrete (2 levels)", "continuous", "Pairwise MI", "clustered"):
+        assert needle in text
+
+
+def test_report_unwritable_path_is_a_data_error(tmp_path, analysed):
+    _, _, frame = analysed
+    data = tmp_path / "t.csv"
+    frame.to_csv(data, index=False)
+    result = runner.invoke(
+        app, ["analyze", str(data), "--target", "y", "--report", str(tmp_path / "no" / "r.html")]
+    )
+    assert result.exit_code == 1
+    assert "`--report` could not be written" in result.output
+
+
+def _browser_setup():
+    """The browser tests' conftest module (its Chromium path and launch arguments)."""
+    spec = importlib.util.spec_from_file_location(
+        "_browser_conftest", Path(__file__).parent / "browser" / "conftest.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.browser
+@pytest.mark.xdist_group("browser")
+def test_report_renders_in_chromium(analysed):
+    from playwright.sync_api import sync_playwright
+
+    setup = _browser_setup()
+    chromium, args, screenshots = setup.CHROMIUM, setup.CHROMIUM_ARGS, setup.SCREENSHOTS
+    path, _, _ = analysed
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=args, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(path.as_uri())
+            page.wait_for_function("document.querySelectorAll('.plot-container svg.main-svg').length >= 3")
+            charts = page.evaluate("document.querySelectorAll('.chart .plot-container').length")
+            bars = page.evaluate("document.querySelectorAll('#bars g.point').length")
+            cells = page.evaluate("document.querySelectorAll('#matrix .heatmaplayer image').length")
+            screenshots.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshots / "report-1280.png"), full_page=True)
+        finally:
+            browser.close()
+    assert not errors, errors
+    assert charts >= 6  # bars, matrix and four pair scatters
+    assert bars == 2 * 4  # MI and |r| for each of the four features
+    assert cells == 1
