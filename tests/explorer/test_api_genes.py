@@ -135,3 +135,14 @@ def test_snippet_reproduces_the_numbers(client):
     assert printed["AUROC"] == pytest.approx(body["auroc"]["value"], abs=1e-12)
     assert printed["precision"] == pytest.approx(body["point"]["precision"], abs=1e-12)
     assert printed["recall"] == pytest.approx(body["point"]["recall"], abs=1e-12)
+
+
+def test_section_is_listed_15th(client):
+    sections = client.get("/api/meta").json()["sections"]
+    assert sections[14] == {
+        **sections[14],
+        "id": "genes",
+        "title": "15. Gene regulatory networks from MI",
+    }
+    assert client.get("/static/js/sections/genes.js").status_code == 200
+    assert 'id="genes"' in client.get("/").text
