@@ -323,6 +323,209 @@ def _atomic_write(path: Path, text: str, option: str) -> None:
         raise _fail(f"`{option}` could not be written ({str(path)!r}): {exc}") from exc
 
 
+def _usage(message: str) -> typer.Exit:
+    """Print a usage error (a bad column or option value) and return the exit (code 2)."""
+    _errors.print(Text("usage error: ", style="bold red") + Text(message), highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _columns(frame: pd.DataFrame, names: list[str], option: str, data: Path) -> list[str]:
+    """Check that every name is a column of ``frame``; unknown names are a usage error."""
+    unknown = [name for name in names if name not in frame.columns]
+    if unknown:
+        raise _usage(
+            f"`{option}` must name columns of {data.name}; got unknown {unknown} "
+            f"(valid choices: {[str(c) for c in frame.columns]})."
+        )
+    return names
+
+
+def _split(value: str | None) -> list[str] | None:
+    return None if value is None else [c.strip() for c in value.split(",") if c.strip()]
+
+
+def _write_frame(frame: pd.DataFrame, out: Path, option: str) -> None:
+    _atomic_write(out, frame.to_csv(index=False), option)
+    _errors.print(f"wrote {len(frame)} rows to {out}", highlight=False)
+
+
+def _cell(value: object, digits: int) -> str:
+    if isinstance(value, float):
+        return "-" if np.isnan(value) else f"{value:.{digits}f}"
+    return str(value)
+
+
+def _print_frame(frame: pd.DataFrame, title: str, digits: int = 3) -> None:
+    table = Table(title=title)
+    for column in frame.columns:
+        numeric = pd.api.types.is_float_dtype(frame[column])
+        table.add_column(str(column), justify="right" if numeric else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*[_cell(v, digits) for v in row])
+    _console.print(table)
+
+
+@app.command()
+def matrix(
+    data: Annotated[Path, typer.Argument(help="Table: .csv, .tsv or .parquet.")],
+    columns: Annotated[str | None, typer.Option(help="Comma-separated columns; default: all.")] = None,
+    method: Annotated[str, typer.Option(help="Estimator name (see `mutinfo methods`).")] = "auto",
+    k: Annotated[int, typer.Option(min=1, help="Neighbours for kNN estimators.")] = 3,
+    seed: Annotated[int, typer.Option(min=0, help="Seed for the estimators.")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the matrix as CSV.")] = None,
+) -> None:
+    """Pairwise mutual information (bits) between the columns of a table.
+
+    Example: ``mutinfo matrix data.csv --columns a,b,c --out mi.csv`` writes the 3 x 3
+    matrix (the diagonal is empty); without --out a table is printed.
+    """
+    frame = _read_table(data)
+    names = _columns(frame, _split(columns) or list(frame.columns), "--columns", data)
+    if len(names) < 2:
+        raise _usage(f"`--columns` must name at least 2 columns; got {names}.")
+    try:
+        result = mi.pairwise(frame[names], method=method, k=k, rng=seed)
+    except (ValueError, TypeError) as exc:
+        raise _fail(str(exc)) from exc
+    shown = result.reset_index(names="column")
+    shown["column"] = shown["column"].astype(str)
+    if out is not None:
+        _write_frame(shown, out, "--out")
+    else:
+        _print_frame(shown, f"Pairwise MI (bits) for {data.name} ({len(frame)} rows)")
+
+
+@app.command()
+def select(
+    data: Annotated[Path, typer.Argument(help="Table: .csv, .tsv or .parquet.")],
+    target: Annotated[str, typer.Option("--target", "-t", help="Column to explain.")],
+    k: Annotated[int, typer.Option("--k", min=1, help="How many features to select.")] = 10,
+    criterion: Annotated[str, typer.Option(help="relevance, mrmr, jmi, cmim or jmim.")] = "mrmr",
+    seed: Annotated[int, typer.Option(min=0, help="Seed for the estimators.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the selected columns (and target) as CSV.")
+    ] = None,
+) -> None:
+    """Select k feature columns greedily by a mutual-information criterion.
+
+    Example: ``mutinfo select data.csv --target y --k 5 --criterion mrmr --out chosen.csv``
+    prints the five chosen columns in selection order with their scores (bits) and writes
+    those columns and the target to chosen.csv.
+    """
+    from mutinfo._selection_criteria import CRITERIA
+
+    frame = _read_table(data)
+    _columns(frame, [target], "--target", data)
+    if criterion not in CRITERIA:
+        raise _usage(f"`--criterion` must be one of {list(CRITERIA)}; got {criterion!r}.")
+    features = [c for c in frame.columns if c != target]
+    if k > len(features):
+        raise _usage(f"`--k` must be at most the number of features ({len(features)}); got {k}.")
+    text = [str(c) for c in features if not pd.api.types.is_numeric_dtype(frame[c])]
+    if text:
+        raise _fail(f"`select` needs numeric feature columns (encode categories first); got text in {text}.")
+    try:
+        selector = mi.MutualInfoSelector(k, criterion=criterion, random_state=seed)
+        selector.fit(frame[features], frame[target])
+    except (ValueError, TypeError) as exc:
+        raise _fail(str(exc)) from exc
+    order = [int(i) for i in selector.selection_order_]
+    chosen = pd.DataFrame(
+        {
+            "step": np.arange(1, len(order) + 1),
+            "feature": [str(features[i]) for i in order],
+            "score_bits": [float(selector.scores_[i]) for i in order],
+            "relevance_bits": [float(selector.relevance_[i]) for i in order],
+        }
+    )
+    _print_frame(chosen, f"{criterion} selection of {k} features for {target}")
+    if out is not None:
+        _write_frame(frame[[features[i] for i in order] + [target]], out, "--out")
+
+
+class NetworkMethod(str, Enum):
+    """Network inference rules of :mod:`mutinfo.network`."""
+
+    aracne = "aracne"
+    clr = "clr"
+    mrnet = "mrnet"
+
+
+@app.command()
+def network(
+    data: Annotated[Path, typer.Argument(help="Table: .csv, .tsv or .parquet.")],
+    method: Annotated[NetworkMethod, typer.Option(help="Inference rule.")] = NetworkMethod.aracne,
+    columns: Annotated[str | None, typer.Option(help="Comma-separated columns; default: all.")] = None,
+    seed: Annotated[int, typer.Option(min=0, help="Seed for the estimators.")] = 0,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the edge list as CSV.")] = None,
+) -> None:
+    """Infer a dependence network between columns and print its edge list.
+
+    Example: ``mutinfo network genes.csv --method aracne --out edges.csv`` keeps the
+    edges ARACNE does not explain by a stronger indirect path (weights in bits for
+    aracne; scores for clr and mrnet).
+    """
+    import mutinfo.network as net
+
+    frame = _read_table(data)
+    names = _columns(frame, _split(columns) or list(frame.columns), "--columns", data)
+    if len(names) < 2:
+        raise _usage(f"`--columns` must name at least 2 columns; got {names}.")
+    try:
+        result = getattr(net, method.value)(frame[names], rng=seed)
+    except (ValueError, TypeError) as exc:
+        raise _fail(str(exc)) from exc
+    edges = result.edges.copy()
+    edges["source"] = edges["source"].astype(str)
+    edges["target"] = edges["target"].astype(str)
+    _print_frame(edges, f"{method.value} network of {data.name}: {len(edges)} edges")
+    if out is not None:
+        _write_frame(edges, out, "--out")
+
+
+@app.command()
+def te(
+    data: Annotated[Path, typer.Argument(help="Table with one time series per column, rows in time order.")],
+    source: Annotated[str, typer.Option("--source", "-s", help="Column that may drive the target.")],
+    target: Annotated[str, typer.Option("--target", "-t", help="Column that may be driven.")],
+    lag: Annotated[int, typer.Option(min=1, help="Source lag in samples.")] = 1,
+    history: Annotated[int, typer.Option(min=1, help="Target history length.")] = 1,
+    surrogates: Annotated[int, typer.Option(min=1, help="Surrogate series for the p-value.")] = 199,
+    seed: Annotated[int, typer.Option(min=0, help="Seed for surrogates and estimators.")] = 0,
+) -> None:
+    """Transfer entropy from one column to another (bits), with a surrogate p-value.
+
+    Example: ``mutinfo te series.csv --source x --target y --lag 2 --surrogates 99``
+    estimates TE(x -> y) with x lagged by 2 samples and tests it against 99
+    circular-shift surrogates of x (smallest possible p: 1/100).
+    """
+    frame = _read_table(data)
+    _columns(frame, [source, target], "--source/--target", data)
+    if source == target:
+        raise _usage(f"`--source` and `--target` must differ; got {source!r} twice.")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", mi.MutinfoWarning)
+            result = mi.transfer_entropy_test(
+                frame[source],
+                frame[target],
+                lag=lag,
+                history=history,
+                n_surrogates=surrogates,
+                rng=seed,
+            )
+    except (ValueError, TypeError) as exc:
+        raise _fail(str(exc)) from exc
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        _errors.print(Text("warning: ", style="yellow") + Text(message), soft_wrap=True)
+    _console.print(
+        f"TE({source} -> {target}) = {float(result.statistic):.4f} bits, "
+        f"p = {result.pvalue:.3g} ({result.n_surrogates} {result.surrogate} surrogates; "
+        f"lag {result.lag}, history {result.history}, n = {result.n}, {result.method})",
+        highlight=False,
+    )
+
+
 @app.command()
 def methods() -> None:
     """List the estimators: registry name, the data they take, and one line each."""
