@@ -49,7 +49,7 @@
       function drawHeatmap(body) {
         MI.plot(q("#gn-heatmap"), [{ z: body.mi.matrix, x: body.genes, y: body.genes, type: "heatmap",
           colorscale: "Viridis", colorbar: { title: { text: "bits" } }, hovertemplate: "I(%{x}; %{y}) = %{z:.3f} bits<extra></extra>" }], {
-          title: { text: `Pairwise MI, n = ${body.mi.n} cells (${body.mi.method})`, font: { size: 13 } },
+          title: { text: `Pairwise MI (bits), n = ${body.mi.n} cells`, font: { size: 13 } },
           yaxis: { autorange: "reversed" }, margin: { l: 64, r: 16, t: 32, b: 64 }, height: 440,
         });
       }
@@ -80,8 +80,8 @@
             line: { color: s.removed ? STYLE.fp.color : MI.colors.x, dash: s.removed ? "dash" : "solid", width: 3 } };
         });
         traces.push({ x: t.sides.map((s) => (pos[idx[s.a]][0] + pos[idx[s.b]][0]) / 2), y: t.sides.map((s) => (pos[idx[s.a]][1] + pos[idx[s.b]][1]) / 2),
-          text: t.sides.map((s) => `${MI.fmt(s.mi)} bits${s.known ? " (known)" : ""}`), mode: "text", type: "scatter", showlegend: false, hoverinfo: "skip",
-          textfont: { size: 12 }, textposition: "top center" });
+          text: t.sides.map((s) => `${MI.fmt(s.mi)}${s.known ? " (known)" : ""}`), mode: "text", type: "scatter", showlegend: false, hoverinfo: "skip",
+          textfont: { size: 12 }, textposition: ["middle left", "bottom center", "middle right"] });
         traces.push({ x: pos.map((p) => p[0]), y: pos.map((p) => p[1]), text: t.genes, type: "scatter", mode: "markers+text",
           textposition: ["top center", "bottom center", "bottom center"], showlegend: false, hoverinfo: "text",
           marker: { size: 16, color: "#fff", line: { color: MI.colors.neutral, width: 2 } } });
