@@ -152,7 +152,7 @@ def test_data_errors_exit_1(tmp_path):
     assert result.exit_code == 1 and "must contain only finite values" in result.output
 
 
-@pytest.mark.parametrize("command", ["matrix", "select", "network", "te"])
+@pytest.mark.parametrize("command", ["analyze", "matrix", "select", "network", "te"])
 def test_help_has_a_worked_example(command):
     result = runner.invoke(app, [command, "--help"], env=WIDE)
     assert result.exit_code == 0

@@ -1,7 +1,8 @@
 """The ``mutinfo`` command line: a demo analysis, the estimator list, and the explorer.
 
 Exit codes: 0 success, 1 a data or runtime error (the message says what and why),
-2 a usage error (unknown option, bad option value; reported by Click).
+2 a usage error (unknown option, bad option value, unknown column; the message lists
+the valid choices).
 
 Commands
 --------
@@ -10,6 +11,9 @@ Commands
 ``mutinfo analyze DATA --target COLUMN``
     Rank the columns of a CSV/TSV/Parquet table by MI with a target, optionally with
     permutation p-values and FDR q-values, and write the table as CSV.
+    ``--report out.html`` writes an offline HTML report (:mod:`mutinfo.report`).
+``mutinfo matrix DATA`` / ``select DATA --target COL`` / ``network DATA`` / ``te DATA``
+    Pairwise MI, MI feature selection, network edge list, transfer entropy.
 ``mutinfo methods``
     List the estimators in the registry with one line each.
 ``mutinfo explore``
@@ -189,6 +193,9 @@ def analyze(
     Missing values are an error (mutinfo never drops rows silently): clean the table first.
     With --permutations N each feature gets a permutation p-value (smallest possible
     1/(N+1)) and a Benjamini-Hochberg q-value over all features.
+
+    Example: ``mutinfo analyze data.csv --target y --permutations 199 --report y.html
+    --json y.json`` prints the ranking and writes an offline HTML report and the JSON.
     """
     frame = _read_table(data)
     if target not in frame.columns:
