@@ -404,11 +404,13 @@ def prepare_variables(
     *,
     discrete: DiscreteSpec = "auto",
     warn_constant: bool = True,
+    stacklevel: int = 3,
 ) -> list[Variable]:
     """Validate several data arguments together (same length, discrete flags per variable).
 
     A constant variable is legal; it triggers a :class:`ConstantInputWarning` here (MI with a
-    constant is exactly 0) unless ``warn_constant`` is False.
+    constant is exactly 0) unless ``warn_constant`` is False. ``stacklevel`` points the
+    warning at the user's call (3: the caller of the public function that called this).
     """
     flags = _discrete_flags(discrete, names)
     variables = [to_variable(obj, nm, discrete=fl) for obj, nm, fl in zip(data, names, flags)]
@@ -420,7 +422,7 @@ def prepare_variables(
                     f"`{v.name}` is constant (a single value in all {v.n} samples): it carries "
                     "no information, so any mutual information with it is 0.",
                     ConstantInputWarning,
-                    stacklevel=3,
+                    stacklevel=stacklevel,
                 )
     return variables
 

@@ -45,6 +45,14 @@ def _options(k: Any, bins: Any, rng: Any, n_jobs: Any, n: int, uses_k: bool) -> 
     )
 
 
+def _prepare(
+    data: list[Any], names: list[str], discrete: DiscreteSpec, n_jobs: Any, *, warn_constant: bool = True
+) -> list[Variable]:
+    """Validate the data arguments, running the encoding kernels under ``n_jobs`` threads."""
+    with numba_threads(check_n_jobs(n_jobs)):
+        return prepare_variables(data, names, discrete=discrete, warn_constant=warn_constant, stacklevel=4)
+
+
 def _estimate(
     quantity: str,
     variables: tuple[Variable, ...],
@@ -117,8 +125,7 @@ def entropy(
     3.0
     """
     base = check_base(base)
-    with numba_threads(check_n_jobs(n_jobs)):  # encoding kernels honour n_jobs too
-        (vx,) = prepare_variables([x], ["x"], discrete=discrete, warn_constant=False)
+    (vx,) = _prepare([x], ["x"], discrete, n_jobs, warn_constant=False)
     if is_constant(vx):
         value = 0.0 if vx.discrete else -math.inf
         return Information(value, base=base, method="constant", n=vx.n, quantity="H(x)")
@@ -172,8 +179,7 @@ def joint_entropy(
         H(X, Y) in units of ``base``.
     """
     base = check_base(base)
-    with numba_threads(check_n_jobs(n_jobs)):  # encoding kernels honour n_jobs too
-        vx, vy = prepare_variables([x, y], ["x", "y"], discrete=discrete, warn_constant=False)
+    vx, vy = _prepare([x, y], ["x", "y"], discrete, n_jobs, warn_constant=False)
     joint = _join(vx, vy, "(x, y)")
     if is_constant(joint):
         value = 0.0 if joint.discrete else -math.inf
@@ -234,8 +240,7 @@ def mutual_info(
     True
     """
     base = check_base(base)
-    with numba_threads(check_n_jobs(n_jobs)):  # encoding kernels honour n_jobs too
-        vx, vy = prepare_variables([x, y], ["x", "y"], discrete=discrete)
+    vx, vy = _prepare([x, y], ["x", "y"], discrete, n_jobs)
     if is_constant(vx) or is_constant(vy):
         return Information(0.0, base=base, method="constant", n=vx.n, quantity="I(x;y)")
     return _estimate(
@@ -313,8 +318,7 @@ def conditional_mutual_info(
         I(X; Y | Z) in units of ``base``; never clipped (kNN estimates can dip below 0).
     """
     base = check_base(base)
-    with numba_threads(check_n_jobs(n_jobs)):  # encoding kernels honour n_jobs too
-        vx, vy, vz = prepare_variables([x, y, z], ["x", "y", "z"], discrete=discrete)
+    vx, vy, vz = _prepare([x, y, z], ["x", "y", "z"], discrete, n_jobs)
     if is_constant(vx) or is_constant(vy):
         return Information(0.0, base=base, method="constant", n=vx.n, quantity="I(x;y|z)")
     if is_constant(vz):
