@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -77,3 +78,16 @@ def test_bad_client(client):
         mi.pairwise(X, engine="dask", client=42)
     with pytest.raises(ValueError, match="`client`"):
         mi.pairwise(X, engine="local", client=client)
+
+
+def test_progress_callback_per_task(client):
+    X = _data(200, 9, 4)
+    calls: list[tuple[int, int]] = []
+    remote = mi.pairwise(
+        X, engine="dask", client=client, block_size=3, progress=lambda d, t: calls.append((d, t))
+    )
+    assert np.array_equal(remote, mi.pairwise(X), equal_nan=True)
+    # 3 blocks of 3 columns: 6 tasks (3 diagonal of 3 pairs, 3 off-diagonal of 9)
+    assert calls[0] == (0, 36) and calls[-1] == (36, 36) and len(calls) == 7
+    steps = sorted(b - a for (a, _), (b, _) in itertools.pairwise(calls))
+    assert steps == [3, 3, 3, 9, 9, 9]

@@ -141,6 +141,30 @@ def test_progress_bar_runs():
     assert np.array_equal(mi.pairwise(X, progress=True), mi.pairwise(X), equal_nan=True)
 
 
+def test_progress_callback_counts_every_pair():
+    X = _chain(120, 60, 8)  # 1,770 pairs in tasks of <= 100: two local batches (>= 1,024, rest)
+    calls: list[tuple[int, int]] = []
+    M = mi.pairwise(X, block_size=10, progress=lambda done, total: calls.append((done, total)))
+    assert np.array_equal(M, mi.pairwise(X), equal_nan=True)
+    assert calls[0] == (0, 1770) and calls[-1] == (1770, 1770)
+    assert len(calls) == 3
+    done = [c[0] for c in calls]
+    assert done == sorted(done) and all(t == 1770 for _, t in calls)
+
+
+def test_progress_callback_errors():
+    X = _chain(100, 4, 9)
+    with pytest.raises(TypeError, match=r"`progress`.*callable"):
+        mi.pairwise(X, progress="yes")
+
+    def stop(done: int, total: int) -> None:
+        if done:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        mi.pairwise(X, progress=stop)
+
+
 def test_pairwise_test_pooled_null_and_fdr():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(500, 8))

@@ -99,7 +99,7 @@ def _client(client: Any) -> Any:
 
 
 def run_dask(
-    prep: Prepared, client: Any, block_size: int | None, progress: bool
+    prep: Prepared, client: Any, block_size: int | None
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, list]]:
     """Yield (ii, jj, values, warnings) per finished task (see the module docstring)."""
     from distributed import as_completed
@@ -115,20 +115,10 @@ def run_dask(
     # hash=False: a fresh key per call, so finishing one call never touches another's data
     shared = client.scatter(prep, broadcast=True, hash=False)
     futures = client.map(_run_task, [shared] * len(tasks), tasks, pure=False)
-    bar = None
-    if progress:
-        from mutinfo.pairwise import _progress_bar
-
-        bar = _progress_bar(prep.p * (prep.p - 1) // 2, True)
     try:
         for future in as_completed(futures):
-            ii, jj, values, notes = future.result()
-            if bar is not None:
-                bar.advance(bar.task_ids[0], ii.shape[0])
-            yield ii, jj, values, notes
+            yield future.result()
     finally:
-        if bar is not None:
-            bar.stop()
         client.cancel(futures)  # only unfinished ones remain (after an error)
         client.cancel(shared)
         if owned:

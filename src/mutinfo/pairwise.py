@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,8 +68,11 @@ __all__ = ["pairwise"]
 
 _FAST = {"ksg1": 1, "ksg2": 2}
 
-#: Fast pairs handed to one numba call by the local engine (bounds the index arrays).
+#: Fast pairs handed to one numba call by the local engine (bounds the index arrays); a
+#: batch is also the local engine's progress step, so it shrinks to ~1 % of the pairs down
+#: to :data:`_LOCAL_BATCH_MIN`.
 _LOCAL_BATCH = 16_384
+_LOCAL_BATCH_MIN = 1_024
 
 
 @njit(cache=True, parallel=True, nogil=True)
@@ -355,45 +358,51 @@ def compute_pairs(
     return out, list(seen)
 
 
-def _progress_bar(total: int, enabled: bool) -> Any:
-    if not enabled:
-        return None
+def _rich_progress(total: int) -> tuple[Any, Callable[[int, int], None]]:
+    """A started rich progress bar over ``total`` pairs and a ``(done, total)`` callback
+    that moves it."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     bar = Progress(
         TextColumn("pairwise MI"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
     )
     bar.start()
-    bar.add_task("pairs", total=total)
-    return bar
+    task = bar.add_task("pairs", total=total)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, update
 
 
-def _local(
-    prep: Prepared, b: int, progress: bool
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, list]]:
+def check_progress(progress: Any) -> Any:
+    """Validate ``progress``: a bool or a callable ``(done, total)``."""
+    if isinstance(progress, (bool, np.bool_)) or callable(progress):
+        return progress
+    raise TypeError(
+        "`progress` must be True, False or a callable taking (pairs done, total pairs); "
+        f"got {_show(progress)}."
+    )
+
+
+def _local(prep: Prepared, b: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, list]]:
     """Yield (ii, jj, values, warnings) for batches of block tasks, on the local numba threads."""
     tasks = block_tasks(prep.p, b)
-    bar = _progress_bar(prep.p * (prep.p - 1) // 2, progress)
-    try:
-        batch_i: list[np.ndarray] = []
-        batch_j: list[np.ndarray] = []
-        size = 0
-        for t, task in enumerate(tasks):
-            i, j = task_pairs(task)
-            batch_i.append(i)
-            batch_j.append(j)
-            size += i.shape[0]
-            if size >= _LOCAL_BATCH or t == len(tasks) - 1:
-                ii = np.concatenate(batch_i)
-                jj = np.concatenate(batch_j)
-                values, notes = compute_pairs(prep, ii, jj)
-                yield ii, jj, values, notes
-                if bar is not None:
-                    bar.advance(bar.task_ids[0], ii.shape[0])
-                batch_i, batch_j, size = [], [], 0
-    finally:
-        if bar is not None:
-            bar.stop()
+    limit = min(_LOCAL_BATCH, max(_LOCAL_BATCH_MIN, prep.p * (prep.p - 1) // 200))
+    batch_i: list[np.ndarray] = []
+    batch_j: list[np.ndarray] = []
+    size = 0
+    for t, task in enumerate(tasks):
+        i, j = task_pairs(task)
+        batch_i.append(i)
+        batch_j.append(j)
+        size += i.shape[0]
+        if size >= limit or t == len(tasks) - 1:
+            ii = np.concatenate(batch_i)
+            jj = np.concatenate(batch_j)
+            values, notes = compute_pairs(prep, ii, jj)
+            yield ii, jj, values, notes
+            batch_i, batch_j, size = [], [], 0
 
 
 def pairwise(
@@ -408,7 +417,7 @@ def pairwise(
     client: Any = None,
     block_size: int | None = None,
     n_jobs: int | None = None,
-    progress: bool = False,
+    progress: bool | Callable[[int, int], None] = False,
     rng: Any = None,
 ) -> Any:
     """Mutual information I(X_i; X_j) for every pair of columns: a symmetric labelled matrix.
@@ -440,8 +449,13 @@ def pairwise(
         Columns per block. Default: 64 locally; for Dask, chosen so a task runs ~0.1 s.
     n_jobs : int, optional
         Threads for the local engine (-1: all cores). Results do not depend on it.
-    progress : bool, default False
-        Show a progress bar (rich) over the pairs.
+    progress : bool or callable, default False
+        ``True``: show a progress bar (rich) over the pairs. A callable is called as
+        ``progress(done, total)`` with the number of pairs finished and the total
+        p(p - 1)/2, from the calling thread: once with ``done = 0`` before the work starts,
+        then after every batch of pairs (local engine: ~1 % of the pairs, at least 1,024)
+        or every finished task (Dask engine), ending with ``done == total``. An exception it
+        raises stops the computation (unfinished Dask tasks are cancelled).
     rng : None, int or numpy.random.Generator
         Seed for estimators that use randomness (not KSG). Pair (i, j) gets its own
         generator seeded with ``(seed, i, j)``, so results do not depend on the engine.
@@ -485,8 +499,7 @@ def pairwise(
         isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)) or block_size < 1
     ):
         raise ValueError(f"`block_size` must be an integer >= 1 or None; got {_show(block_size)}.")
-    if not isinstance(progress, (bool, np.bool_)):
-        raise TypeError(f"`progress` must be True or False; got {_show(progress)}.")
+    progress = check_progress(progress)
     if engine == "local" and client is not None:
         raise ValueError("`client` is only used with engine='dask'; got a client with engine='local'.")
     n_jobs = check_n_jobs(n_jobs)
@@ -494,18 +507,37 @@ def pairwise(
         prep = prepare(data, method=method, discrete=discrete, k=k, base=base, rng=rng)
     matrix = np.full((prep.p, prep.p), np.nan, dtype=np.float64)
     notes: dict[tuple[type[Warning], str], None] = {}
-    if engine == "local":
-        results = _local(prep, int(block_size or 64), bool(progress))
+    total = prep.p * (prep.p - 1) // 2
+    bar, report, results = None, None, None
+    if isinstance(progress, (bool, np.bool_)):
+        if progress:
+            bar, report = _rich_progress(total)
     else:
-        from mutinfo._pairwise_dask import run_dask
+        report = progress
+    try:
+        if report is not None:
+            report(0, total)
+        if engine == "local":
+            results = _local(prep, int(block_size or 64))
+        else:
+            from mutinfo._pairwise_dask import run_dask
 
-        results = run_dask(prep, client, block_size, bool(progress))
-    # batches are consumed as they come, so only one batch of values is held at a time
-    with numba_threads(n_jobs if engine == "local" else None):
-        for ii, jj, values, found in results:
-            matrix[ii, jj] = values
-            matrix[jj, ii] = values
-            notes.update(dict.fromkeys(found))
+            results = run_dask(prep, client, block_size)
+        # batches are consumed as they come, so only one batch of values is held at a time
+        done = 0
+        with numba_threads(n_jobs if engine == "local" else None):
+            for ii, jj, values, found in results:
+                matrix[ii, jj] = values
+                matrix[jj, ii] = values
+                notes.update(dict.fromkeys(found))
+                done += int(ii.shape[0])
+                if report is not None:
+                    report(done, total)
+    finally:
+        if results is not None:
+            results.close()  # the Dask engine cancels its unfinished tasks
+        if bar is not None:
+            bar.stop()
     for category, message in notes:
         warnings.warn(message, category, stacklevel=2)
     if type(data).__module__.split(".")[0] in ("pandas", "polars", "pyarrow") and hasattr(data, "columns"):
