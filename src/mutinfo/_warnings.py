@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConstantInputWarning",
+    "ConvergenceWarning",
     "EstimatorCapWarning",
     "MutinfoWarning",
     "NonStationaryWarning",
@@ -35,6 +36,10 @@ class ConstantInputWarning(MutinfoWarning):
 
 class UndersampledWarning(MutinfoWarning):
     """A discrete distribution has many more cells than samples; expect a large bias."""
+
+
+class ConvergenceWarning(MutinfoWarning):
+    """An iterative algorithm stopped at its iteration limit before meeting its tolerance."""
 
 
 class EstimatorCapWarning(MutinfoWarning):
