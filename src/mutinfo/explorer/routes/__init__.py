@@ -27,4 +27,5 @@ ROUTE_MODULES: list[str] = [
     "trees",
     "causality",
     "genes",
+    "representation",
 ]
