@@ -23,6 +23,14 @@ Bad query parameters are answered 422 with FastAPI's detail list; a ``ValueError
 ``TypeError`` raised by mutinfo's validation on a request's data becomes 422 with the
 library's message (it names the argument, the rule and the value). Nothing the user sends
 should produce a 500; if something does, the answer still carries a message.
+
+Limits
+------
+:class:`~mutinfo.explorer.limits.GuardMiddleware` wraps every request: a body larger than
+the upload limit is refused while streaming (413), a request past its deadline is answered
+504 ("timed out") while the server keeps serving, and every 4xx/5xx answer is logged on the
+``mutinfo.explorer`` logger. The limits come from ``create_app(settings)`` or the
+``MUTINFO_EXPLORER_*`` environment variables (:class:`~mutinfo.explorer.limits.ServerSettings`).
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 import mutinfo as mi
+from mutinfo.explorer.limits import GuardMiddleware, ServerSettings
 from mutinfo.explorer.mathml import render_fragment, tex_to_mathml
 from mutinfo.explorer.routes import ROUTE_MODULES
 
@@ -100,13 +109,25 @@ def _meta_router() -> APIRouter:
     return router
 
 
-def create_app() -> FastAPI:
+def create_app(settings: ServerSettings | None = None) -> FastAPI:
     """Build the explorer application (no side effects; no server is started).
+
+    Parameters
+    ----------
+    settings : ServerSettings, optional
+        Upload, table-size and deadline limits; default
+        :meth:`ServerSettings.from_env() <mutinfo.explorer.limits.ServerSettings.from_env>`
+        (the ``MUTINFO_EXPLORER_*`` environment variables, else the built-in defaults).
 
     Returns
     -------
     fastapi.FastAPI
+        With the settings at ``app.state.settings``.
     """
+    if settings is None:
+        settings = ServerSettings.from_env()
+    elif not isinstance(settings, ServerSettings):
+        raise TypeError(f"`settings` must be a ServerSettings or None; got {type(settings).__name__}.")
     app = FastAPI(
         title="mutinfo explorer",
         version=mi.__version__,
@@ -154,4 +175,6 @@ def create_app() -> FastAPI:
         return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.state.settings = settings
+    app.add_middleware(GuardMiddleware, settings=settings)
     return app

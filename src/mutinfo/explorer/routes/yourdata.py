@@ -2,9 +2,12 @@
 
 A CSV is uploaded (``POST /api/yourdata/upload``, at most :data:`MAX_BYTES`, enforced while
 reading), parsed in memory and kept in an in-memory table under a random token; nothing is
-written to disk, and at most :data:`MAX_SESSIONS` uploads are held (the oldest is dropped
-first). ``GET /api/yourdata/analyze`` ranks the columns by MI with a chosen target, with
-permutation p-values and Benjamini-Hochberg q-values, and computes the MI matrix;
+written to disk (the multipart body is parsed by :func:`mutinfo.explorer.limits.read_upload`,
+never spooled to a temporary file), and at most :data:`MAX_SESSIONS` uploads are held (the
+oldest is dropped first). The app's :class:`~mutinfo.explorer.limits.ServerSettings` can
+change these limits; the module constants are the defaults.
+``GET /api/yourdata/analyze`` ranks the columns by MI with a chosen target, with permutation
+p-values and Benjamini-Hochberg q-values, and computes the MI matrix;
 ``GET /api/yourdata/download`` returns the ranking as CSV with formula-like cells escaped
 (OWASP "CSV injection").
 
@@ -25,44 +28,52 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from fastapi import APIRouter, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 import mutinfo as mi
+from mutinfo.explorer import limits as _server_limits
 from mutinfo.explorer.common import UNIT_BASE, clean, mi_with_test, readout, snippet
 from mutinfo.explorer.routes.realworld import fdr_qvalues
 
 router = APIRouter(prefix="/api/yourdata", tags=["yourdata"])
 
 #: Largest upload accepted, in bytes (20 MB).
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = _server_limits.DEFAULT_MAX_UPLOAD_BYTES
 #: Most uploads held in memory at once.
-MAX_SESSIONS = 8
+MAX_SESSIONS = _server_limits.DEFAULT_MAX_UPLOADS
 #: Limits that keep one analysis interactive; larger tables belong to ``mutinfo analyze``.
-MAX_ROWS = 50_000
-MAX_COLUMNS = 30
+MAX_ROWS = _server_limits.DEFAULT_MAX_ROWS
+MAX_COLUMNS = _server_limits.DEFAULT_MAX_COLUMNS
 MIN_ROWS = 10
 
-_CHUNK = 1 << 20
 _STORE: OrderedDict[str, dict[str, Any]] = OrderedDict()
 _RESULTS: dict[tuple[str, str, int, int, bool], dict[str, Any]] = {}
 _LOCK = threading.Lock()
 
 
-def _limits() -> dict[str, int]:
+def _limits(request: Request | None = None) -> dict[str, int]:
+    """The limits in force: the app's settings where set, else this module's defaults."""
+    settings = getattr(request.app.state, "settings", None) if request is not None else None
+
+    def pick(name: str, default: int) -> int:
+        value = getattr(settings, name, None)
+        return default if value is None else int(value)
+
     return {
-        "max_bytes": MAX_BYTES,
-        "max_rows": MAX_ROWS,
-        "max_columns": MAX_COLUMNS,
+        "max_bytes": pick("max_upload_bytes", MAX_BYTES),
+        "max_rows": pick("max_rows", MAX_ROWS),
+        "max_columns": pick("max_columns", MAX_COLUMNS),
         "min_rows": MIN_ROWS,
-        "max_sessions": MAX_SESSIONS,
+        "max_sessions": pick("max_uploads", MAX_SESSIONS),
     }
 
 
 @router.get("/limits")
-def limits() -> dict[str, int]:
+def limits(request: Request) -> dict[str, int]:
     """The upload and analysis limits (the page states them)."""
-    return _limits()
+    return _limits(request)
 
 
 def _delimiter(text: str) -> str:
@@ -73,7 +84,9 @@ def _delimiter(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _parse(raw: bytes, filename: str) -> pd.DataFrame:
+def _parse(raw: bytes, filename: str, lim: dict[str, int] | None = None) -> pd.DataFrame:
+    lim = _limits() if lim is None else lim
+    max_rows, max_columns = lim["max_rows"], lim["max_columns"]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -93,20 +106,20 @@ def _parse(raw: bytes, filename: str) -> pd.DataFrame:
             status_code=400,
             detail=f"`file` needs at least 2 columns (a target and a feature); got {table.shape[1]}.",
         )
-    if table.shape[1] > MAX_COLUMNS:
+    if table.shape[1] > max_columns:
         raise HTTPException(
             status_code=413,
-            detail=f"`file` may have at most {MAX_COLUMNS} columns here; got {table.shape[1]}. "
+            detail=f"`file` may have at most {max_columns} columns here; got {table.shape[1]}. "
             "Use `mutinfo analyze` for wider tables.",
         )
     if len(table) < MIN_ROWS:
         raise HTTPException(
             status_code=400, detail=f"`file` needs at least {MIN_ROWS} data rows; got {len(table)}."
         )
-    if len(table) > MAX_ROWS:
+    if len(table) > max_rows:
         raise HTTPException(
             status_code=413,
-            detail=f"`file` may have at most {MAX_ROWS} rows here; got {len(table)}. "
+            detail=f"`file` may have at most {max_rows} rows here; got {len(table)}. "
             "Use `mutinfo analyze` for larger tables.",
         )
     if len(set(map(str, table.columns))) != table.shape[1]:
@@ -130,38 +143,59 @@ def _describe(table: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-@router.post("/upload")
-async def upload(
-    file: UploadFile = File(..., description="a CSV file, at most 20 MB"),  # noqa: B008 (FastAPI idiom)
-) -> dict[str, Any]:
-    """Read a CSV into memory and return its token and column summary."""
-    chunks, size = [], 0
-    while True:
-        chunk = await file.read(_CHUNK)
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > MAX_BYTES:
-            raise HTTPException(
-                status_code=413,
-                detail=f"`file` is larger than the {MAX_BYTES // (1024 * 1024)} MB limit; reading stopped.",
-            )
-        chunks.append(chunk)
-    table = _parse(b"".join(chunks), file.filename or "upload.csv")
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "a CSV file, at most 20 MB",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("/upload", openapi_extra=_UPLOAD_BODY)
+async def upload(request: Request) -> dict[str, Any]:
+    """Read a CSV into memory and return its token and column summary.
+
+    The multipart body is parsed as it streams in (:func:`mutinfo.explorer.limits.read_upload`):
+    the file's bytes go to memory only, and reading stops once they pass the size limit.
+    """
+    lim = _limits(request)
+    try:
+        filename, raw = await _server_limits.read_upload(
+            request.headers, request.stream(), field="file", max_bytes=lim["max_bytes"]
+        )
+    except _server_limits.UploadError as exc:
+        raise HTTPException(status_code=exc.status, detail=str(exc)) from None
+    size = len(raw)
+    table = await run_in_threadpool(_parse, raw, filename or "upload.csv", lim)  # keep the loop free
+    del raw
     token = secrets.token_urlsafe(16)
     with _LOCK:
-        _STORE[token] = {"table": table, "filename": file.filename or "upload.csv", "bytes": size}
-        while len(_STORE) > MAX_SESSIONS:
+        _STORE[token] = {"table": table, "filename": filename or "upload.csv", "bytes": size}
+        while len(_STORE) > lim["max_sessions"]:
             old, _ = _STORE.popitem(last=False)
             for key in [key for key in _RESULTS if key[0] == old]:
                 del _RESULTS[key]
     return {
         "token": token,
-        "filename": file.filename,
+        "filename": filename,
         "bytes": size,
         "rows": len(table),
         "columns": _describe(table),
-        "limits": _limits(),
+        "limits": lim,
         "note": "Kept in this server's memory only, for this session; nothing is written to disk.",
     }
 
@@ -372,3 +406,41 @@ def download(
         media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="mi_ranking_{name}.csv"'},
     )
+
+
+#: A table handed over by ``mutinfo explore DATA`` (CSV text and file name), or empty.
+_PRELOAD: dict[str, str] = {}
+
+
+def preload(table: pd.DataFrame, filename: str) -> None:
+    """Offer ``table`` to the page as if it had been uploaded (``mutinfo explore DATA``).
+
+    The page fetches it from ``GET /api/yourdata/preloaded`` and uploads it through the
+    ordinary path, so the same parsing and limits apply; the default limits are checked
+    here first, so that a table the page would refuse fails on the command line.
+
+    Raises
+    ------
+    ValueError
+        The table breaks an upload limit (size, rows, columns).
+    """
+    raw = table.to_csv(index=False).encode("utf-8")
+    if len(raw) > MAX_BYTES:
+        raise ValueError(
+            f"`DATA` is larger than the explorer's {MAX_BYTES // (1024 * 1024)} MB upload limit "
+            f"as CSV ({len(raw)} bytes); use `mutinfo analyze` for it."
+        )
+    try:
+        _parse(raw, filename)
+    except HTTPException as exc:
+        raise ValueError(f"`DATA` cannot be preloaded into the explorer: {exc.detail}") from None
+    _PRELOAD.clear()
+    _PRELOAD.update({"filename": filename, "csv": raw.decode("utf-8")})
+
+
+@router.get("/preloaded")
+def preloaded() -> dict[str, Any]:
+    """The table given to ``mutinfo explore DATA``, if any (``preloaded`` false otherwise)."""
+    if not _PRELOAD:
+        return {"preloaded": False}
+    return {"preloaded": True, "filename": _PRELOAD["filename"], "csv": _PRELOAD["csv"]}
