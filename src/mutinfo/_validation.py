@@ -103,11 +103,12 @@ def check_n_jobs(n_jobs: Any) -> int | None:
     return int(n_jobs)
 
 
-def check_rng(rng: Any, *, default_seed: int | None = 0) -> np.random.Generator:
+def check_rng(rng: Any, *, default_seed: int | None = 0, name: str = "rng") -> np.random.Generator:
     """Turn ``rng`` into a numpy Generator.
 
     ``None`` gives a Generator seeded with ``default_seed`` so that results repeat exactly
     unless the caller asks otherwise (pass ``default_seed=None`` for fresh entropy).
+    ``name`` is the argument named in error messages (e.g. ``"random_state"``).
     """
     if rng is None:
         return np.random.default_rng(default_seed)
@@ -115,11 +116,11 @@ def check_rng(rng: Any, *, default_seed: int | None = 0) -> np.random.Generator:
         return rng
     if isinstance(rng, (numbers.Integral, np.random.SeedSequence)) and not isinstance(rng, bool):
         if isinstance(rng, numbers.Integral) and rng < 0:
-            raise ValueError(f"`rng` must be None, a seed >= 0 or a numpy Generator; got {_show(rng)}.")
+            raise ValueError(f"`{name}` must be None, a seed >= 0 or a numpy Generator; got {_show(rng)}.")
         return np.random.default_rng(rng)
     if isinstance(rng, np.random.RandomState):
         return np.random.default_rng(rng.randint(0, 2**31 - 1))
-    raise TypeError(f"`rng` must be None, a seed >= 0 or a numpy Generator; got {_show(rng)}.")
+    raise TypeError(f"`{name}` must be None, a seed >= 0 or a numpy Generator; got {_show(rng)}.")
 
 
 def check_same_length(*variables: Variable) -> int:

@@ -169,6 +169,7 @@ def independence_test(
     """
     base = check_base(base)
     n_resamples = check_positive_int(n_resamples, "n_resamples")
+    check_positive_int(k_perm, "k_perm")  # checked against n only when the local scheme uses it
     if not isinstance(alternative, str) or alternative not in _ALTERNATIVES:
         raise ValueError(f"`alternative` must be one of {list(_ALTERNATIVES)}; got {alternative!r}.")
     generator = check_rng(rng)
@@ -322,7 +323,10 @@ def _pvalue_array(pvalues: Any) -> np.ndarray:
             f"`pvalues` must be an array-like of numbers; got {type(pvalues).__name__} {pvalues!r:.80}."
         )
     try:
-        p = np.asarray(pvalues, dtype=np.float64)
+        raw = np.asarray(pvalues)
+        if raw.dtype.kind == "c":
+            raise TypeError("complex numbers are not p-values")
+        p = raw.astype(np.float64)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"`pvalues` must be an array-like of numbers ({exc}); got {pvalues!r:.80}.") from exc
     if p.ndim == 0:

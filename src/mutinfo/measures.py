@@ -8,6 +8,7 @@ the registry (``mutinfo.estimators.registry``), runs the kernel in nats and retu
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from mutinfo._validation import (
     prepare_variables,
 )
 from mutinfo._variable import Variable
+from mutinfo._warnings import ConstantInputWarning
 from mutinfo.estimators import registry
 from mutinfo.estimators._method import Options
 
@@ -115,7 +117,8 @@ def entropy(
     -------
     Information
         A float in units of ``base`` (``.unit`` names it). Differential entropy can be
-        negative; a constant continuous variable has h = -inf.
+        negative; a constant continuous variable has h = -inf
+        (with a :class:`~mutinfo.ConstantInputWarning`).
 
     Examples
     --------
@@ -127,10 +130,22 @@ def entropy(
     base = check_base(base)
     (vx,) = _prepare([x], ["x"], discrete, n_jobs, warn_constant=False)
     if is_constant(vx):
+        if not vx.discrete:
+            _warn_constant_continuous(vx)
         value = 0.0 if vx.discrete else -math.inf
         return Information(value, base=base, method="constant", n=vx.n, quantity="H(x)")
     return _estimate(
         "entropy", (vx,), method=method, k=k, bins=bins, rng=rng, n_jobs=n_jobs, base=base, label="H(x)"
+    )
+
+
+def _warn_constant_continuous(v: Variable) -> None:
+    """A constant continuous variable has differential entropy -inf: say so, typed."""
+    warnings.warn(
+        f"`{v.name}` is continuous and constant (a single value in all {v.n} samples): its "
+        "differential entropy is -inf. Pass discrete=True if it is a category (entropy 0).",
+        ConstantInputWarning,
+        stacklevel=3,
     )
 
 
@@ -182,6 +197,8 @@ def joint_entropy(
     vx, vy = _prepare([x, y], ["x", "y"], discrete, n_jobs, warn_constant=False)
     joint = _join(vx, vy, "(x, y)")
     if is_constant(joint):
+        if not joint.discrete:
+            _warn_constant_continuous(joint)
         value = 0.0 if joint.discrete else -math.inf
         return Information(value, base=base, method="constant", n=joint.n, quantity="H(x,y)")
     return _estimate(

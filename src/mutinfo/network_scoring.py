@@ -54,14 +54,34 @@ class PrecisionRecall:
 
 def _pairs(weights: Any) -> tuple[np.ndarray, list[str]]:
     adjacency = getattr(weights, "adjacency", weights)
-    if isinstance(adjacency, pd.DataFrame):
-        labels = [str(c) for c in adjacency.index]
-        w = adjacency.to_numpy(dtype=np.float64)
-    else:
-        w = np.asarray(adjacency, dtype=np.float64)
-        labels = [str(j) for j in range(w.shape[0])] if w.ndim == 2 else []
+    if hasattr(adjacency, "__next__") or isinstance(adjacency, (str, bytes)) or adjacency is None:
+        raise TypeError(
+            f"`weights` must be a square matrix of numbers or a Network; got {type(adjacency).__name__} "
+            f"{adjacency!r:.60}."
+        )
+    try:
+        if isinstance(adjacency, pd.DataFrame):
+            labels = [str(c) for c in adjacency.index]
+            raw = adjacency.to_numpy()
+        else:
+            raw = np.asarray(adjacency)
+            labels = [str(j) for j in range(raw.shape[0])] if raw.ndim == 2 else []
+        if raw.dtype.kind == "c":
+            raise TypeError("complex numbers are not edge weights")
+        w = raw.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"`weights` must be a square matrix of real numbers ({exc}); got {adjacency!r:.60}."
+        ) from exc
     if w.ndim != 2 or w.shape[0] != w.shape[1] or w.shape[0] < 2:
-        raise ValueError(f"`weights` must be a square adjacency (p >= 2) or a Network; got shape {w.shape}.")
+        raise ValueError(
+            f"`weights` must be a square adjacency (p >= 2) or a Network; got shape {w.shape} "
+            f"({adjacency!r:.40})."
+        )
+    off = w[~np.eye(w.shape[0], dtype=bool)]
+    if not np.isfinite(off).all():  # the diagonal (NaN in a pairwise MI matrix) is ignored
+        first = off[~np.isfinite(off)][0]
+        raise ValueError(f"`weights` must be finite off the diagonal; got {first!r} among the pair weights.")
     return w, labels
 
 
@@ -84,7 +104,10 @@ def score(weights: Any, known_edges: Any, /) -> PrecisionRecall:
     Raises
     ------
     ValueError
-        An edge names an unknown variable, or no known edge joins two distinct variables.
+        An edge names an unknown variable, no known edge joins two distinct variables, or a
+        weight off the diagonal is NaN or infinite.
+    TypeError
+        ``weights`` is not a matrix of real numbers.
     """
     w, labels = _pairs(weights)
     p = w.shape[0]
@@ -92,6 +115,14 @@ def score(weights: Any, known_edges: Any, /) -> PrecisionRecall:
     if isinstance(known_edges, pd.DataFrame):
         rows = known_edges.iloc[:, :2].astype(str).itertuples(index=False, name=None)
     else:
+        if hasattr(known_edges, "__next__"):
+            known_edges = list(known_edges)
+        if isinstance(known_edges, (str, bytes)) or any(
+            isinstance(e, (str, bytes)) or not hasattr(e, "__len__") or len(e) != 2 for e in known_edges
+        ):
+            raise ValueError(
+                f"`known_edges` must be a DataFrame or pairs (source, target); got {known_edges!r:.60}."
+            )
         rows = ((str(a), str(b)) for a, b in known_edges)
     truth = np.zeros((p, p), dtype=bool)
     for a, b in rows:

@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mutinfo._selection_criteria import CRITERIA, Engine, greedy_select
 from mutinfo._validation import _show, check_base, check_n_jobs, check_rng, to_variable
+from mutinfo._warnings import MutinfoWarning
 
 __all__ = ["MutualInfoSelector"]
 
@@ -242,7 +243,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         if k > p:
             warnings.warn(
                 f"`k` = {int(k)} is greater than the number of features ({p}): all features are kept.",
-                UserWarning,
+                MutinfoWarning,  # a UserWarning subclass, filterable with the mutinfo family
                 stacklevel=3,
             )
             return p
@@ -304,7 +305,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         names = getattr(self, "feature_names_in_", None)
         labels = [str(names[j]) if names is not None else str(j) for j in range(p)]
         base = check_base(self.base)
-        rng = check_rng(self.random_state)
+        rng = check_rng(self.random_state, name="random_state")
         n_jobs = check_n_jobs(self.n_jobs)
         with _once_per_message():
             target = to_variable(y, "y", discrete=self.discrete_target)

@@ -458,6 +458,10 @@ def active_information_storage(
     base = check_base(base)
     (series,) = prepare_series([x], ["x"], discrete, missing)
     h = check_history(history, "history")
+    if h == 0:
+        raise ValueError(
+            "`history` must be an integer >= 1 or 'auto' (a past of length 0 stores nothing); got 0."
+        )
     if h == "auto":
         h = ragwitz_history(series, AUTO_MAX_HISTORY, RAGWITZ_NEIGHBOURS)
     lags = list(range(1, h + 1))
