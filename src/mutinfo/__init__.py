@@ -17,6 +17,7 @@ from mutinfo._warnings import (
     NonStationaryWarning,
     SmallSampleWarning,
     TiesWarning,
+    TrainingWarning,
     UndersampledWarning,
 )
 from mutinfo.cluster import (
@@ -59,6 +60,7 @@ __all__ = [
     "PairwiseTest",
     "SmallSampleWarning",
     "TiesWarning",
+    "TrainingWarning",
     "TransferEntropyResult",
     "UndersampledWarning",
     "__version__",

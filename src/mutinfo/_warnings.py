@@ -14,6 +14,7 @@ __all__ = [
     "NonStationaryWarning",
     "SmallSampleWarning",
     "TiesWarning",
+    "TrainingWarning",
     "UndersampledWarning",
 ]
 
@@ -48,3 +49,7 @@ class EstimatorCapWarning(MutinfoWarning):
 
 class NonStationaryWarning(MutinfoWarning):
     """A time series looks non-stationary (e.g. a strong trend); lagged estimates assume stationarity."""
+
+
+class TrainingWarning(MutinfoWarning):
+    """Training of a neural estimator went wrong (e.g. diverged); the result says what it still holds."""

@@ -67,7 +67,7 @@ import numpy as np
 
 from mutinfo._variable import Variable
 from mutinfo._warnings import TiesWarning
-from mutinfo.estimators import combined, dequantize, discrete, gaussian, histogram, knn
+from mutinfo.estimators import combined, dequantize, discrete, gaussian, histogram, knn, neural_methods
 from mutinfo.estimators._method import Method, Options, signature_kind
 
 __all__ = ["METHODS", "auto_method", "available_methods", "resolve"]
@@ -79,6 +79,7 @@ METHODS: dict[str, Method] = {
     **combined.METHODS,
     **dequantize.METHODS,
     **histogram.METHODS,
+    **neural_methods.METHODS,  # torch imported lazily; never chosen by "auto"
 }
 
 _QUANTITY_ATTR = {"entropy": "entropy", "mi": "mi", "cmi": "cmi"}
