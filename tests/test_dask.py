@@ -91,3 +91,16 @@ def test_progress_callback_per_task(client):
     assert calls[0] == (0, 36) and calls[-1] == (36, 36) and len(calls) == 7
     steps = sorted(b - a for (a, _), (b, _) in itertools.pairwise(calls))
     assert steps == [3, 3, 3, 9, 9, 9]
+
+
+def test_given_parity_bit_identical(client):
+    rng = np.random.default_rng(5)
+    X = _data(300, 7, 5)
+    strata = rng.integers(0, 3, 300)  # discrete Z: the stratified fast path
+    local = mi.pairwise(X, given=strata)
+    remote = mi.pairwise(X, engine="dask", client=client, given=strata, block_size=2)
+    assert np.array_equal(remote, local, equal_nan=True)
+    frame = pd.DataFrame(X[:, :4], columns=list("abcd"))  # continuous named Z: per pair
+    local = mi.pairwise(frame, given=["d"])
+    remote = mi.pairwise(frame, engine="dask", client=client, given=["d"], block_size=1)
+    pd.testing.assert_frame_equal(remote, local)

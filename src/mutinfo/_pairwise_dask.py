@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from mutinfo._threads import numba_threads
-from mutinfo.pairwise import Prepared, block_tasks, compute_pairs, task_pairs
+from mutinfo.pairwise import Prepared, block_ranges, compute_pairs, task_pairs
 
 __all__ = ["choose_block_size", "run_dask"]
 
@@ -40,14 +40,17 @@ TASK_SECONDS = 0.1
 MIN_TASKS_PER_THREAD = 4
 
 
-def _run_task(
-    prep: Prepared, task: tuple[int, int, int, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
-    """One block task on a worker, on one numba thread: (ii, jj, values, warnings)."""
-    ii, jj = task_pairs(task)
+def _run_task(left: Prepared, right: Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """One block task on a worker, on one numba thread: all pairs (i, j), i < j, with i a
+    column of block ``left`` and j one of block ``right`` (the same block on the diagonal).
+    Returns (ii, jj, values, warnings) with ii, jj positions in the full table."""
+    if left.index[0] == right.index[0]:
+        li, lj = task_pairs((0, left.p, 0, left.p))
+    else:
+        li, lj = (a.reshape(-1) for a in np.meshgrid(np.arange(left.p), np.arange(right.p), indexing="ij"))
     with numba_threads(1):
-        values, notes = compute_pairs(prep, ii, jj)
-    return ii, jj, values, notes
+        values, notes = compute_pairs(left, right, li, lj)
+    return left.index[li], right.index[lj], values, notes
 
 
 def _pair_cost(prep: Prepared) -> float:
@@ -56,9 +59,9 @@ def _pair_cost(prep: Prepared) -> float:
     ii = np.zeros(q, dtype=np.int64)
     jj = np.arange(1, q + 1, dtype=np.int64)
     with numba_threads(1):
-        compute_pairs(prep, ii[:1], jj[:1])  # compile / warm caches
+        compute_pairs(prep, prep, ii[:1], jj[:1])  # compile / warm caches
         start = time.perf_counter()
-        compute_pairs(prep, ii, jj)
+        compute_pairs(prep, prep, ii, jj)
         elapsed = time.perf_counter() - start
     return max(elapsed / q, 1e-7)
 
@@ -111,16 +114,23 @@ def run_dask(
         workers = client.scheduler_info()["workers"]
     threads = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
     b = int(block_size) if block_size is not None else choose_block_size(prep.p, _pair_cost(prep), threads)
-    tasks = block_tasks(prep.p, b)
-    # hash=False: a fresh key per call, so finishing one call never touches another's data
-    shared = client.scatter(prep, broadcast=True, hash=False)
-    futures = client.map(_run_task, [shared] * len(tasks), tasks, pure=False)
+    blocks = block_ranges(prep.p, b)
+    # One block at a time, so the driver holds one extra block copy. hash=False: a fresh
+    # key per call, so finishing one call never touches another's data. No broadcast:
+    # scatter spreads the blocks over the workers, and a task's worker fetches the blocks
+    # it lacks (and drops copies it no longer needs: the active memory manager).
+    parts = [client.scatter(prep.take(lo, hi), hash=False) for lo, hi in blocks]
+    futures = [
+        client.submit(_run_task, parts[a], parts[c], pure=False)
+        for a in range(len(blocks))
+        for c in range(a, len(blocks))
+    ]
+    del parts  # each block is released once the last task that needs it is done
     try:
         for future in as_completed(futures):
             yield future.result()
     finally:
         client.cancel(futures)  # only unfinished ones remain (after an error)
-        client.cancel(shared)
         if owned:
             client.close()
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from mutinfo._threads import numba_threads
-from mutinfo._validation import check_base, check_n_jobs, check_positive_int, check_rng
+from mutinfo._validation import _show, check_base, check_n_jobs, check_positive_int, check_rng
 from mutinfo.estimators.knn1d import _constant, grid_shape
 from mutinfo.inference import fdr
 from mutinfo.pairwise import _pair_sums, pairwise, prepare
@@ -90,6 +90,11 @@ def pairwise_test(
     Margolin et al. (2006), https://doi.org/10.1186/1471-2105-7-S1-S7;
     Benjamini & Hochberg (1995), https://doi.org/10.1111/j.2517-6161.1995.tb02031.x
     """
+    if "given" in options:
+        raise ValueError(
+            "pairwise_test pools an unconditional KSG null; `given` (conditional MI) is not "
+            f"supported here; got given={_show(options['given'])}."
+        )
     n_null = check_positive_int(n_null, "n_null")
     generator = check_rng(rng)
     base = check_base(base)
@@ -99,7 +104,7 @@ def pairwise_test(
     if prep.variant == 0 or np.any(prep.fast < 0):
         slow = [prep.labels[j] for j in np.flatnonzero(prep.fast < 0)]
         raise ValueError(
-            "pairwise_test pools a KSG null and needs continuous tie-free columns with method "
+            "`data`: pairwise_test pools a KSG null and needs continuous tie-free columns with method "
             f"'auto', 'ksg1' or 'ksg2'; got method={method!r} and columns off that path: {slow[:10]}."
         )
     statistic = pairwise(data, method=method, k=k, base=base, n_jobs=n_jobs, rng=rng, **options)
@@ -108,26 +113,29 @@ def pairwise_test(
     first = generator.integers(0, p, n_null)
     second = (first + generator.integers(1, p, n_null)) % p  # a different column
     cols = np.concatenate([first, second])
-    sorted_ = np.asfortranarray(prep.sorted_[:, cols])
+    fc = prep.cols
+    assert fc is not None  # plain MI: prepare() built the fast columns
+    sorted_ = np.asfortranarray(fc.sorted_[:, cols])
     orders = np.empty((n, 2 * n_null), dtype=np.int64, order="F")
     ranks_ = np.empty((n, 2 * n_null), dtype=np.int64, order="F")
-    orders[:, :n_null] = prep.orders[:, first]
-    ranks_[:, :n_null] = prep.ranks_[:, first]
+    orders[:, :n_null] = fc.orders[:, first]
+    ranks_[:, :n_null] = fc.ranks_[:, first]
     for t, j in enumerate(second):
         perm = generator.permutation(n)  # shuffled column: x'[r] = x[perm[r]]
         inverse = np.empty(n, dtype=np.int64)
         inverse[perm] = np.arange(n)
-        orders[:, n_null + t] = inverse[prep.orders[:, j]]
-        ranks_[:, n_null + t] = prep.ranks_[perm, j]
+        orders[:, n_null + t] = inverse[fc.orders[:, j]]
+        ranks_[:, n_null + t] = fc.ranks_[perm, j]
     ii = np.arange(n_null, dtype=np.int64)
     with numba_threads(n_jobs):
         sums = _pair_sums(
             sorted_,
             orders,
+            sorted_,
             ranks_,
-            np.asfortranarray(prep.cums[:, cols]),
-            prep.los[cols],
-            prep.invs[cols],
+            np.asfortranarray(fc.cums[:, cols]),
+            fc.los[cols],
+            fc.invs[cols],
             ii,
             ii + n_null,
             grid_shape(n),
