@@ -65,11 +65,11 @@ def test_usage_errors_exit_2(argv):
     assert result.exit_code == 2
 
 
-def test_data_error_exits_1_with_the_validation_message():
-    result = runner.invoke(app, ["demo", "--method", "no_such_method"])
-    assert result.exit_code == 1
-    assert "`method` must be one of" in result.output
-    assert "no_such_method" in result.output
+def test_unknown_method_is_a_usage_error_listing_the_choices():
+    result = runner.invoke(app, ["demo", "--method", "no_such_method"], env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert "`--method` must be one of" in result.output
+    assert "no_such_method" in result.output and "'ksg1'" in result.output
 
 
 def test_explore_help():
@@ -191,15 +191,20 @@ def test_analyze_with_permutations_gives_p_and_q(table_csv, tmp_path):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--target", "nope"], "`--target` must be a column of table.csv; got 'nope'"),
+        (["--target", "nope"], "`--target` must name columns of table.csv; got unknown ['nope']"),
         (["--target", "target", "--columns", "signal,bogus"], "got unknown ['bogus']"),
-        (["--target", "target", "--method", "nope"], "`method` must be one of"),
+        (["--target", "target", "--columns", "signal,target"], "must not include the target"),
+        (["--target", "target", "--method", "nope"], "`--method` must be one of"),
+        (["--target", "target", "--n-jobs", "0"], "`--n-jobs` must be -1"),
+        (["--target", "target", "--sep", "ab"], "`--sep` must be one character"),
     ],
 )
-def test_analyze_data_errors_exit_1(table_csv, argv, message):
-    result = runner.invoke(app, ["analyze", str(table_csv), *argv])
-    assert result.exit_code == 1
-    assert message in result.output
+def test_analyze_usage_errors_exit_2(table_csv, argv, message):
+    result = runner.invoke(app, ["analyze", str(table_csv), *argv], env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split())
+    if "unknown" in message:
+        assert "valid choices: ['signal', 'noise', 'target']" in " ".join(result.output.split())
 
 
 def test_analyze_missing_file_and_missing_values_exit_1(tmp_path):

@@ -102,14 +102,14 @@ def test_network_aracne_edge_list(table, tmp_path):
 
 def test_te_finds_the_direction(series):
     forward = runner.invoke(
-        app, ["te", str(series), "-s", "x", "-t", "y", "--lag", "2", "--surrogates", "49"]
+        app, ["te", str(series), "-s", "x", "-t", "y", "--lag", "2", "--surrogates", "19"]
     )
     assert forward.exit_code == 0, forward.output
     bits = float(re.search(r"= ([-0-9.]+) bits, p = ([0-9.e-]+)", forward.output).group(1))
     p = float(re.search(r"p = ([0-9.e-]+)", forward.output).group(1))
-    assert bits > 0.5 and p == pytest.approx(1 / 50)
+    assert bits > 0.5 and p == pytest.approx(1 / 20)
     backward = runner.invoke(
-        app, ["te", str(series), "-s", "y", "-t", "x", "--lag", "2", "--surrogates", "49"]
+        app, ["te", str(series), "-s", "y", "-t", "x", "--lag", "2", "--surrogates", "19"]
     )
     assert backward.exit_code == 0, backward.output
     assert float(re.search(r"= ([-0-9.]+) bits", backward.output).group(1)) < 0.2
@@ -149,7 +149,8 @@ def test_data_errors_exit_1(tmp_path):
     holes = tmp_path / "holes.csv"
     pd.DataFrame({"a": [1.0, np.nan, 2.0, 3.0], "b": [1.0, 2.0, 3.0, 4.0]}).to_csv(holes, index=False)
     result = runner.invoke(app, ["matrix", str(holes)])
-    assert result.exit_code == 1 and "must contain only finite values" in result.output
+    assert result.exit_code == 1
+    assert "column 'a' has 1 missing values (NaN/empty; first in data rows [2]" in result.output
 
 
 @pytest.mark.parametrize("command", ["analyze", "matrix", "select", "network", "te"])

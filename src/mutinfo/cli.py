@@ -1,35 +1,41 @@
-"""The ``mutinfo`` command line: a demo analysis, the estimator list, and the explorer.
+"""The ``mutinfo`` command line: analyses of a data file, the estimator list, the explorer.
 
-Exit codes: 0 success, 1 a data or runtime error (the message says what and why),
-2 a usage error (unknown option, bad option value, unknown column; the message lists
-the valid choices).
+Exit codes: 0 success; 1 a data or runtime error (the message says what and why);
+2 a usage error (unknown option, bad option value, unknown column or method; the message
+lists the valid choices); 130 interrupted with Ctrl-C (one line, no traceback, no
+half-written output file).
 
 Commands
 --------
 ``mutinfo demo``
     Rank the breast-cancer features by mutual information with the diagnosis.
 ``mutinfo analyze DATA --target COLUMN``
-    Rank the columns of a CSV/TSV/Parquet table by MI with a target, optionally with
-    permutation p-values and FDR q-values, and write the table as CSV.
-    ``--report out.html`` writes an offline HTML report (:mod:`mutinfo.report`).
+    Rank the columns of a table by MI with a target, optionally with permutation p-values,
+    FDR q-values and subsample confidence intervals; CSV, JSON and offline HTML outputs.
 ``mutinfo matrix DATA`` / ``select DATA --target COL`` / ``network DATA`` / ``te DATA``
     Pairwise MI, MI feature selection, network edge list, transfer entropy.
 ``mutinfo methods``
     List the estimators in the registry with one line each.
-``mutinfo explore``
-    Start the interactive explorer (needs the ``explorer`` extra).
-``mutinfo --version``
-    Print the version.
+``mutinfo explore [DATA]``
+    Start the interactive explorer (needs the ``explorer`` extra), DATA preloaded.
+
+Data files are read by :mod:`mutinfo._cli_io` (CSV/TSV, Parquet, Feather/Arrow, Excel;
+the type from the extension, ``--sep`` overrides). Progress bars and notes go to standard
+error and are silenced by ``--quiet``; results go to standard output and to the files
+named by the options, which are written atomically.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shlex
+import time
 import warnings
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
@@ -38,12 +44,36 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
 import mutinfo as mi
+from mutinfo._cli_io import DataError, atomic_write, check_columns, convert_times, parse_sep, read_table
 from mutinfo.datasets import describe, load_breast_cancer
 from mutinfo.estimators.registry import METHODS
 
 __all__ = ["app", "main"]
+
+#: Exit status after Ctrl-C (128 + SIGINT, the shell convention).
+EXIT_INTERRUPTED = 130
+
+_console = Console()
+_errors = Console(stderr=True)
+
+
+class _Interruptible(TyperGroup):
+    """Every command: Ctrl-C prints one line and exits with 130 instead of a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _errors.print(
+                "interrupted (Ctrl-C): stopped; no partially written output file was left.",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(code=EXIT_INTERRUPTED) from None
+
 
 app = typer.Typer(
     name="mutinfo",
@@ -51,16 +81,41 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=_Interruptible,
 )
 
-_console = Console()
-_errors = Console(stderr=True)
+# Options shared by several commands.
+Quiet = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bars or notes on stderr (errors still print).")
+]
+Sep = Annotated[
+    str | None,
+    typer.Option(help="Column separator (',', ';', 'tab', ...): read DATA as delimited text."),
+]
+NJobs = Annotated[
+    int | None,
+    typer.Option("--n-jobs", "-j", help="Threads for the estimators (-1: all cores); same results."),
+]
+Seed = Annotated[int, typer.Option(min=0, help="Seed of all randomness: the same seed repeats the run.")]
+Method = Annotated[str, typer.Option(help="Estimator name (see `mutinfo methods`).")]
+K = Annotated[int, typer.Option(min=1, help="Neighbours for kNN estimators.")]
 
 
 def _fail(message: str) -> typer.Exit:
     """Print an error in the house style and return the exit (code 1) to raise."""
     _errors.print(Text("error: ", style="bold red") + Text(message), highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
+
+
+def _usage(message: str) -> typer.Exit:
+    """Print a usage error (a bad column or option value) and return the exit (code 2)."""
+    _errors.print(Text("usage error: ", style="bold red") + Text(message), highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _note(message: str, quiet: bool, style: str = "") -> None:
+    if not quiet:
+        _errors.print(Text(message, style=style), highlight=False, soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -79,17 +134,146 @@ def _root(
     """Mutual information you can see, trust and use."""
 
 
+def _progress(quiet: bool) -> Progress:
+    """A rich progress bar on stderr (nothing at all with ``quiet``)."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_errors,
+        transient=True,
+        # a bar only on a terminal: redirected stderr gets no control codes or blank lines
+        disable=quiet or not _errors.is_terminal,
+    )
+
+
+@contextlib.contextmanager
+def _bar(quiet: bool, description: str, total: int | None) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar and its ``(done, total)`` callback (the form ``mi.pairwise`` calls)."""
+    with _progress(quiet) as progress:
+        task = progress.add_task(description, total=total)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+@contextlib.contextmanager
+def _library_bars_on_stderr(quiet: bool) -> Iterator[None]:
+    """Route the library's own rich progress bars (global console) to stderr meanwhile."""
+    import rich
+
+    console = rich.get_console()
+    saved = dict(console.__dict__)
+    rich.reconfigure(stderr=True, quiet=quiet)
+    try:
+        yield
+    finally:
+        console.__dict__ = saved
+
+
+def _check_method(method: str) -> str:
+    choices = mi.available_methods("mi")
+    if method not in choices:
+        raise _usage(f"`--method` must be one of {choices}; got {method!r}.")
+    return method
+
+
+def _check_jobs(n_jobs: int | None) -> int | None:
+    if n_jobs is not None and (n_jobs == 0 or n_jobs < -1):
+        raise _usage(f"`--n-jobs` must be -1 (all cores) or an integer >= 1; got {n_jobs}.")
+    return n_jobs
+
+
+def _load(data: Path, sep: str | None, quiet: bool) -> pd.DataFrame:
+    """Read DATA, convert date-times (saying so); data problems exit with 1."""
+    try:
+        separator = parse_sep(sep)
+    except ValueError as exc:
+        raise _usage(str(exc)) from exc
+    try:
+        frame = read_table(data, separator)
+    except DataError as exc:
+        raise _fail(str(exc)) from exc
+    frame, notes = convert_times(frame)
+    for note in notes:
+        _note(f"note: {note}", quiet)
+    return frame
+
+
+def _columns(frame: pd.DataFrame, names: list[str], option: str, data: Path) -> list[str]:
+    """Check that every name is a column of ``frame``; unknown names are a usage error."""
+    unknown = [name for name in names if name not in frame.columns]
+    if unknown:
+        raise _usage(
+            f"`{option}` must name columns of {data.name}; got unknown {unknown} "
+            f"(valid choices: {[str(c) for c in frame.columns]})."
+        )
+    return names
+
+
+def _split(value: str | None) -> list[str] | None:
+    return None if value is None else [c.strip() for c in value.split(",") if c.strip()]
+
+
+def _checked(frame: pd.DataFrame, names: list[str], target: str | None = None) -> None:
+    try:
+        check_columns(frame, names, target=target)
+    except DataError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _write_text(path: Path, option: str, write: Callable[[Any], None], quiet: bool, what: str) -> None:
+    try:
+        atomic_write(path, write)
+    except OSError as exc:
+        raise _fail(f"`{option}` could not be written ({str(path)!r}): {exc}") from exc
+    _note(f"wrote {what}{path}", quiet)
+
+
+def _write_frame(frame: pd.DataFrame, out: Path, option: str, quiet: bool) -> None:
+    _write_text(out, option, lambda h: frame.to_csv(h, index=False), quiet, f"{len(frame)} rows to ")
+
+
+def _cell(value: object, digits: int) -> str:
+    if isinstance(value, float):
+        return "-" if np.isnan(value) else f"{value:.{digits}f}"
+    return str(value)
+
+
+def _print_frame(frame: pd.DataFrame, title: str, digits: int = 3) -> None:
+    table = Table(title=title)
+    for column in frame.columns:
+        numeric = pd.api.types.is_float_dtype(frame[column])
+        table.add_column(str(column), justify="right" if numeric else "left")
+    for row in frame.itertuples(index=False):
+        table.add_row(*[_cell(v, digits) for v in row])
+    _console.print(table)
+
+
+def _warned(caught: list[warnings.WarningMessage], quiet: bool) -> None:
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        _note(f"warning: {message}", quiet, "yellow")
+
+
 @app.command()
 def demo(
     top: Annotated[int, typer.Option(min=1, max=30, help="How many features to show.")] = 10,
-    method: Annotated[str, typer.Option(help="Estimator name (see `mutinfo methods`).")] = "auto",
-    k: Annotated[int, typer.Option(min=1, help="Neighbours for kNN estimators.")] = 3,
+    method: Method = "auto",
+    k: K = 3,
+    seed: Seed = 0,
+    n_jobs: NJobs = None,
+    quiet: Quiet = False,
 ) -> None:
     """Rank breast-cancer features by mutual information with the diagnosis (bits).
 
     Uses the Breast Cancer Wisconsin (Diagnostic) data shipped with mutinfo (569 cases).
     Pearson |r| with the 0/1 diagnosis is shown beside each MI for comparison.
     """
+    _check_method(method)
+    _check_jobs(n_jobs)
     data = load_breast_cancer()
     diagnosis = data["diagnosis"]
     malignant = (diagnosis == "malignant").to_numpy(dtype=float)
@@ -97,16 +281,18 @@ def demo(
     rows: list[tuple[str, float, float]] = []
     used_method = method
     try:
-        with _progress() as progress:
-            task = progress.add_task("I(feature; diagnosis)", total=len(features))
-            for name in features:
-                value = mi.mutual_info(data[name], diagnosis, method=method, k=k)
-                r = float(np.corrcoef(data[name].to_numpy(), malignant)[0, 1])
-                rows.append((name, float(value), abs(r)))
-                used_method = value.method
-                progress.advance(task)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", mi.MutinfoWarning)
+            with _bar(quiet, "I(feature; diagnosis)", len(features)) as update:
+                for done, name in enumerate(features, start=1):
+                    value = mi.mutual_info(data[name], diagnosis, method=method, k=k, rng=seed, n_jobs=n_jobs)
+                    r = float(np.corrcoef(data[name].to_numpy(), malignant)[0, 1])
+                    rows.append((name, float(value), abs(r)))
+                    used_method = value.method
+                    update(done, len(features))
     except (ValueError, TypeError) as exc:
         raise _fail(str(exc)) from exc
+    _warned(caught, quiet)
 
     h_diag = float(mi.entropy(diagnosis))
     rows.sort(key=lambda row: row[1], reverse=True)
@@ -140,34 +326,38 @@ class Kind(str, Enum):
 _KIND_FLAG = {Kind.auto: "auto", Kind.discrete: True, Kind.continuous: False}
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=_errors,
-        transient=True,
-    )
+def _correlation(x: pd.Series, y: pd.Series, ranks: bool) -> float:
+    """Pearson r (Spearman rho with ``ranks``: Pearson r of average ranks); NaN for text or
+    constant columns."""
+    if not all(pd.api.types.is_numeric_dtype(c) or pd.api.types.is_bool_dtype(c) for c in (x, y)):
+        return float("nan")
+    a, b = x.astype(float), y.astype(float)
+    if ranks:
+        a, b = a.rank(), b.rank()
+    a, b = a.to_numpy(), b.to_numpy()
+    if np.std(a) == 0 or np.std(b) == 0:
+        return float("nan")
+    return float(np.corrcoef(a, b)[0, 1])
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV, TSV or Parquet file; a missing or unreadable file is a data error."""
-    if not path.is_file():
-        raise _fail(f"`DATA` must be an existing file; got {str(path)!r}.")
-    suffixes = "".join(path.suffixes[-2:]).lower()
-    try:
-        if suffixes.endswith(".parquet"):
-            return pd.read_parquet(path)
-        sep = "\t" if ".tsv" in suffixes or ".tab" in suffixes else ","
-        return pd.read_csv(path, sep=sep)
-    except (ValueError, OSError, ImportError) as exc:
-        raise _fail(f"`DATA` could not be read as a table ({str(path)!r}): {exc}") from exc
+class _Stages:
+    """Wall-clock seconds per stage of ``analyze`` (printed with ``--timings``)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
 @app.command()
 def analyze(
-    data: Annotated[Path, typer.Argument(help="Table to analyse: .csv, .tsv or .parquet (.gz allowed).")],
+    data: Annotated[Path, typer.Argument(help="Table: .csv .tsv .parquet .feather .arrow .xlsx (.gz ok).")],
     target: Annotated[str, typer.Option("--target", "-t", help="Column to explain.")],
     columns: Annotated[
         str | None, typer.Option(help="Comma-separated feature columns; default: all others.")
@@ -175,243 +365,291 @@ def analyze(
     permutations: Annotated[
         int, typer.Option(min=0, help="Shuffles per feature for a p-value (0: no test).")
     ] = 0,
-    method: Annotated[str, typer.Option(help="Estimator name (see `mutinfo methods`).")] = "auto",
-    k: Annotated[int, typer.Option(min=1, help="Neighbours for kNN estimators.")] = 3,
+    fdr: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="False-discovery rate for the 'significant' flag.")
+    ] = 0.05,
+    ci: Annotated[
+        int, typer.Option(min=0, help="Subsamples for a 95% confidence interval per feature (0: none).")
+    ] = 0,
+    method: Method = "auto",
+    k: K = 3,
     kind: Annotated[
         Kind, typer.Option(help="Column kinds: auto-detected, or force all discrete / continuous.")
     ] = Kind.auto,
-    seed: Annotated[int, typer.Option(min=0, help="Seed for estimators and permutations.")] = 0,
+    seed: Seed = 0,
+    n_jobs: NJobs = None,
+    sep: Sep = None,
     top: Annotated[int, typer.Option(min=1, help="Rows to print (the output file has all).")] = 20,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the ranking as CSV.")] = None,
     report: Annotated[
         Path | None, typer.Option(help="Write a self-contained offline HTML report here.")
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the ranking as JSON here.")] = None,
+    timings: Annotated[bool, typer.Option(help="Print the seconds each stage took (stderr).")] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Rank the columns of a table by mutual information with a target column (bits).
 
     Missing values are an error (mutinfo never drops rows silently): clean the table first.
     With --permutations N each feature gets a permutation p-value (smallest possible
-    1/(N+1)) and a Benjamini-Hochberg q-value over all features.
+    1/(N+1)) and a Benjamini-Hochberg q-value over all features; --ci B adds a 95%
+    subsample confidence interval (B half-size subsamples, Politis & Romano 1994).
+    Pearson r and Spearman rho are shown beside MI for contrast.
 
-    Example: ``mutinfo analyze data.csv --target y --permutations 199 --report y.html
-    --json y.json`` prints the ranking and writes an offline HTML report and the JSON.
+    Example: ``mutinfo analyze data.csv --target y --permutations 199 --ci 100 --report
+    y.html --json y.json`` prints the ranking and writes an offline HTML report and the JSON.
     """
-    frame = _read_table(data)
-    if target not in frame.columns:
-        raise _fail(
-            f"`--target` must be a column of {data.name}; got {target!r} (columns: {list(frame.columns)})."
-        )
+    stage = _Stages()
+    _check_method(method)
+    _check_jobs(n_jobs)
+    with stage("read"):
+        frame = _load(data, sep, quiet)
+    _columns(frame, [target], "--target", data)
     if columns is None:
         features = [c for c in frame.columns if c != target]
     else:
-        features = [c.strip() for c in columns.split(",") if c.strip()]
-        missing = [c for c in features if c not in frame.columns]
-        if missing:
-            raise _fail(f"`--columns` must name columns of {data.name}; got unknown {missing}.")
+        features = _columns(frame, _split(columns) or [], "--columns", data)
         if target in features:
-            raise _fail(f"`--columns` must not include the target; got {target!r}.")
+            raise _usage(f"`--columns` must not include the target; got {target!r}.")
     if not features:
         raise _fail(f"{data.name} has no feature column besides the target {target!r}.")
-
-    records: list[dict[str, object]] = []
-    notes: dict[str, list[str]] = {}
     flag = _KIND_FLAG[kind]
+    from mutinfo.report import column_kinds
+
+    with stage("detect"):
+        _checked(frame, [*features, target], target)
+        try:
+            kinds = column_kinds(frame[[*features, target]], flag)
+        except (ValueError, TypeError) as exc:
+            raise _fail(str(exc)) from exc
+    groups: dict[str, list[str]] = {}
+    for name, decided in kinds.items():
+        groups.setdefault(decided.split(" (")[0], []).append(name if name != target else f"{name} (target)")
+    for decided, names in groups.items():
+        _note(f"{decided}: {', '.join(names)}", quiet)
+
+    options: dict[str, Any] = {"method": method, "k": k, "rng": seed, "discrete": flag, "n_jobs": n_jobs}
+    records: list[dict[str, Any]] = []
+    notes: dict[str, list[str]] = {}
+    y = frame[target]
+
+    def collect(name: str, caught: list[warnings.WarningMessage]) -> list[str]:
+        for w in caught:
+            notes.setdefault(str(w.message), []).append(name)
+        return sorted({w.category.__name__ for w in caught})
+
     try:
-        with _progress() as progress:
-            task = progress.add_task(f"I(feature; {target})", total=len(features))
-            for name in features:
-                options = {"method": method, "k": k, "rng": seed, "discrete": flag}
+        with stage("mi"), _bar(quiet, f"I(feature; {target})", len(features)) as update:
+            for done, name in enumerate(features, start=1):
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", mi.MutinfoWarning)
-                    if permutations:
-                        test = mi.independence_test(
-                            frame[name], frame[target], n_resamples=permutations, **options
-                        )
-                        value, pvalue = test.statistic, float(test.pvalue)
-                    else:
-                        value = mi.mutual_info(frame[name], frame[target], **options)
-                        pvalue = float("nan")
-                kinds = sorted({w.category.__name__ for w in caught})
-                for w in caught:
-                    notes.setdefault(str(w.message), []).append(str(name))
+                    value = mi.mutual_info(frame[name], y, **options)
                 records.append(
                     {
                         "feature": name,
+                        "kind": kinds[name],
                         "mi_bits": float(value),
-                        "pvalue": pvalue,
+                        "pearson_r": _correlation(frame[name], y, ranks=False),
+                        "spearman_rho": _correlation(frame[name], y, ranks=True),
+                        "n": int(value.n),
                         "method": value.method,
-                        "warnings": ";".join(kinds),
+                        "warnings": collect(name, caught),
                     }
                 )
-                progress.advance(task)
+                update(done, len(features))
+        if permutations or ci:
+            label = " and ".join(
+                [f"{permutations} permutations"] * bool(permutations) + [f"{ci} subsamples"] * bool(ci)
+            )
+            with stage("permutations"), _bar(quiet, f"{label} per feature", len(features)) as update:
+                for done, record in enumerate(records, start=1):
+                    name = record["feature"]
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always", mi.MutinfoWarning)
+                        # with --ci alone one shuffle is drawn only to get the resampling
+                        # engine; its p-value is not reported
+                        test = mi.independence_test(
+                            frame[name], y, n_resamples=max(permutations, 1), **options
+                        )
+                        if permutations:
+                            record["pvalue"] = float(test.pvalue)
+                        if ci:
+                            interval = test.confidence_interval(0.95, n_resamples=ci, rng=seed)
+                            record["ci_low"] = float(interval.low)
+                            record["ci_high"] = float(interval.high)
+                    extra = collect(name, caught)
+                    record["warnings"] = sorted(set(record["warnings"]) | set(extra))
+                    update(done, len(features))
     except (ValueError, TypeError) as exc:
         raise _fail(str(exc)) from exc
 
-    ranking = pd.DataFrame(records).sort_values("mi_bits", ascending=False, kind="stable")
-    ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
-    if permutations:
-        ranking["qvalue"] = mi.fdr(ranking["pvalue"].to_numpy())
-    else:
-        ranking = ranking.drop(columns="pvalue")
-
-    table = Table(
-        title=f"I(feature; {target}) for {data.name} ({len(frame)} rows)",
-        caption=f"Estimator: {', '.join(sorted(set(ranking['method'])))}; k={k}, seed={seed}."
-        + (f" p: {permutations} permutations; q: Benjamini-Hochberg." if permutations else ""),
-    )
-    for column, justify in (("rank", "right"), ("feature", "left"), ("MI (bits)", "right")):
-        table.add_column(column, justify=justify)
-    if permutations:
-        table.add_column("p", justify="right")
-        table.add_column("q", justify="right")
-    for row in ranking.head(top).itertuples(index=False):
-        cells = [str(row.rank), str(row.feature), f"{row.mi_bits:.3f}"]
-        if permutations:
-            cells += [f"{row.pvalue:.3g}", f"{row.qvalue:.3g}"]
-        table.add_row(*cells)
-    _console.print(table)
+    ranking = _ranking(records, permutations, ci, fdr)
+    _print_ranking(ranking, data, frame, target, k, seed, permutations, ci, fdr, top)
     for message, names in notes.items():
         shown = ", ".join(dict.fromkeys(names))
-        _errors.print(Text("warning ", style="yellow") + Text(f"({shown}): {message}"), soft_wrap=True)
-    if output is not None:
-        try:
-            ranking.to_csv(output, index=False)
-        except OSError as exc:
-            raise _fail(f"`--output` could not be written ({str(output)!r}): {exc}") from exc
-        _errors.print(f"wrote {len(ranking)} rows to {output}", highlight=False)
+        _note(f"warning ({shown}): {message}", quiet, "yellow")
+
     command = shlex.join(
         ["mutinfo", "analyze", str(data), "--target", target]
         + (["--columns", columns] if columns is not None else [])
-        + (["--permutations", str(permutations)] if permutations else [])
+        + (["--permutations", str(permutations), "--fdr", str(fdr)] if permutations else [])
+        + (["--ci", str(ci)] if ci else [])
         + ["--method", method, "--k", str(k), "--kind", kind.value, "--seed", str(seed)]
+        + (["--sep", sep] if sep is not None else [])
     )
-    if json_out is not None:
-        payload = {
-            "command": command,
-            "version": mi.__version__,
-            "target": target,
-            "n_rows": len(frame),
-            "ranking": json.loads(ranking.to_json(orient="records")),
-        }
-        _atomic_write(json_out, json.dumps(payload, indent=2), "--json")
-        _errors.print(f"wrote {json_out}", highlight=False)
+    with stage("write"):
+        if output is not None:
+            _write_frame(ranking, output, "--output", quiet)
+        if json_out is not None:
+            payload = {
+                "command": command,
+                "version": mi.__version__,
+                "target": target,
+                "n_rows": len(frame),
+                "permutations": permutations,
+                "fdr": fdr if permutations else None,
+                "ci": {"level": 0.95, "method": "subsample", "n_resamples": ci} if ci else None,
+                "ranking": json.loads(ranking.to_json(orient="records", double_precision=15)),
+            }
+            text = json.dumps(payload, indent=2)
+            _write_text(json_out, "--json", lambda h: h.write(text), quiet, "")
     if report is not None:
-        from mutinfo.report import write_report
+        from mutinfo.report import render_report
 
-        try:
-            write_report(
-                report,
-                frame,
-                target,
-                ranking,
-                command=command,
-                discrete=flag,
-                method=method,
-                k=k,
-                seed=seed,
-                permutations=permutations,
-            )
-        except OSError as exc:
-            raise _fail(f"`--report` could not be written ({str(report)!r}): {exc}") from exc
-        except (ValueError, TypeError) as exc:
-            raise _fail(str(exc)) from exc
-        _errors.print(f"wrote {report}", highlight=False)
-
-
-def _atomic_write(path: Path, text: str, option: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise _fail(f"`{option}` could not be written ({str(path)!r}): {exc}") from exc
+        with stage("report"):
+            try:
+                with _bar(quiet, "report: pairwise MI", None) as update:
+                    page = render_report(
+                        frame,
+                        target,
+                        ranking,
+                        command=command,
+                        kinds=kinds,
+                        discrete=flag,
+                        method=method,
+                        k=k,
+                        seed=seed,
+                        permutations=permutations,
+                        ci=ci,
+                        n_jobs=n_jobs,
+                        progress=update,
+                    )
+            except (ValueError, TypeError) as exc:
+                raise _fail(str(exc)) from exc
+            _write_text(report, "--report", lambda h: h.write(page), quiet, "")
+    if timings:
+        shown = ", ".join(f"{name} {seconds:.3f} s" for name, seconds in stage.seconds.items())
+        _errors.print(f"timings: {shown}", highlight=False, soft_wrap=True)
 
 
-def _usage(message: str) -> typer.Exit:
-    """Print a usage error (a bad column or option value) and return the exit (code 2)."""
-    _errors.print(Text("usage error: ", style="bold red") + Text(message), highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
+def _ranking(records: list[dict[str, Any]], permutations: int, ci: int, fdr: float) -> pd.DataFrame:
+    """The ranking table: one row per feature, best first (ties keep the input order)."""
+    ranking = pd.DataFrame(records).sort_values("mi_bits", ascending=False, kind="stable")
+    ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
+    ranking["warnings"] = [";".join(w) for w in ranking["warnings"]]
+    if permutations:
+        ranking["qvalue"] = mi.fdr(ranking["pvalue"].to_numpy())
+        ranking["significant"] = ranking["qvalue"] <= fdr
+    order = ["rank", "feature", "kind", "mi_bits"]
+    order += ["ci_low", "ci_high"] if ci else []
+    order += ["pvalue", "qvalue", "significant"] if permutations else []
+    order += ["pearson_r", "spearman_rho", "n", "method", "warnings"]
+    return ranking[order].reset_index(drop=True)
 
 
-def _columns(frame: pd.DataFrame, names: list[str], option: str, data: Path) -> list[str]:
-    """Check that every name is a column of ``frame``; unknown names are a usage error."""
-    unknown = [name for name in names if name not in frame.columns]
-    if unknown:
-        raise _usage(
-            f"`{option}` must name columns of {data.name}; got unknown {unknown} "
-            f"(valid choices: {[str(c) for c in frame.columns]})."
-        )
-    return names
-
-
-def _split(value: str | None) -> list[str] | None:
-    return None if value is None else [c.strip() for c in value.split(",") if c.strip()]
-
-
-def _write_frame(frame: pd.DataFrame, out: Path, option: str) -> None:
-    _atomic_write(out, frame.to_csv(index=False), option)
-    _errors.print(f"wrote {len(frame)} rows to {out}", highlight=False)
-
-
-def _cell(value: object, digits: int) -> str:
-    if isinstance(value, float):
-        return "-" if np.isnan(value) else f"{value:.{digits}f}"
-    return str(value)
-
-
-def _print_frame(frame: pd.DataFrame, title: str, digits: int = 3) -> None:
-    table = Table(title=title)
-    for column in frame.columns:
-        numeric = pd.api.types.is_float_dtype(frame[column])
-        table.add_column(str(column), justify="right" if numeric else "left")
-    for row in frame.itertuples(index=False):
-        table.add_row(*[_cell(v, digits) for v in row])
+def _print_ranking(
+    ranking: pd.DataFrame,
+    data: Path,
+    frame: pd.DataFrame,
+    target: str,
+    k: int,
+    seed: int,
+    permutations: int,
+    ci: int,
+    fdr: float,
+    top: int,
+) -> None:
+    caption = f"Estimator: {', '.join(sorted(set(ranking['method'])))}; k={k}, seed={seed}."
+    if permutations:
+        caption += f" p: {permutations} permutations; q: Benjamini-Hochberg; * q <= {fdr:g}."
+    if ci:
+        caption += f" 95% CI: {ci} half-size subsamples."
+    table = Table(title=f"I(feature; {target}) for {data.name} ({len(frame)} rows)", caption=caption)
+    for column, justify in (("rank", "right"), ("feature", "left"), ("MI (bits)", "right")):
+        table.add_column(column, justify=justify)
+    if ci:
+        table.add_column("95% CI", justify="right")
+    if permutations:
+        table.add_column("p", justify="right")
+        table.add_column("q", justify="right")
+    table.add_column("Pearson r", justify="right")
+    table.add_column("Spearman", justify="right")
+    for row in ranking.head(top).itertuples(index=False):
+        cells = [str(row.rank), str(row.feature), f"{row.mi_bits:.3f}"]
+        if ci:
+            cells.append(f"[{row.ci_low:.3f}, {row.ci_high:.3f}]")
+        if permutations:
+            cells += [f"{row.pvalue:.3g}", f"{row.qvalue:.3g}{' *' if row.significant else ''}"]
+        cells += [_cell(row.pearson_r, 2), _cell(row.spearman_rho, 2)]
+        table.add_row(*cells)
     _console.print(table)
 
 
 @app.command()
 def matrix(
-    data: Annotated[Path, typer.Argument(help="Table: .csv, .tsv or .parquet.")],
+    data: Annotated[Path, typer.Argument(help="Table: .csv .tsv .parquet .feather .arrow .xlsx.")],
     columns: Annotated[str | None, typer.Option(help="Comma-separated columns; default: all.")] = None,
-    method: Annotated[str, typer.Option(help="Estimator name (see `mutinfo methods`).")] = "auto",
-    k: Annotated[int, typer.Option(min=1, help="Neighbours for kNN estimators.")] = 3,
-    seed: Annotated[int, typer.Option(min=0, help="Seed for the estimators.")] = 0,
+    method: Method = "auto",
+    k: K = 3,
+    seed: Seed = 0,
+    n_jobs: NJobs = None,
+    sep: Sep = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the matrix as CSV.")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Pairwise mutual information (bits) between the columns of a table.
 
     Example: ``mutinfo matrix data.csv --columns a,b,c --out mi.csv`` writes the 3 x 3
     matrix (the diagonal is empty); without --out a table is printed.
     """
-    frame = _read_table(data)
+    _check_method(method)
+    _check_jobs(n_jobs)
+    frame = _load(data, sep, quiet)
     names = _columns(frame, _split(columns) or list(frame.columns), "--columns", data)
     if len(names) < 2:
         raise _usage(f"`--columns` must name at least 2 columns; got {names}.")
+    _checked(frame, names)
     try:
-        result = mi.pairwise(frame[names], method=method, k=k, rng=seed)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", mi.MutinfoWarning)
+            with _bar(quiet, "pairwise MI", None) as update:
+                result = mi.pairwise(
+                    frame[names], method=method, k=k, rng=seed, n_jobs=n_jobs, progress=update
+                )
     except (ValueError, TypeError) as exc:
         raise _fail(str(exc)) from exc
+    _warned(caught, quiet)
     shown = result.reset_index(names="column")
     shown["column"] = shown["column"].astype(str)
     if out is not None:
-        _write_frame(shown, out, "--out")
+        _write_frame(shown, out, "--out", quiet)
     else:
         _print_frame(shown, f"Pairwise MI (bits) for {data.name} ({len(frame)} rows)")
 
 
 @app.command()
 def select(
-    data: Annotated[Path, typer.Argument(help="Table: .csv, .tsv or .parquet.")],
+    data: Annotated[Path, typer.Argument(help="Table: .csv .tsv .parquet .feather .arrow .xlsx.")],
     target: Annotated[str, typer.Option("--target", "-t", help="Column to explain.")],
     k: Annotated[int, typer.Option("--k", min=1, help="How many features to select.")] = 10,
     criterion: Annotated[str, typer.Option(help="relevance, mrmr, jmi, cmim or jmim.")] = "mrmr",
-    seed: Annotated[int, typer.Option(min=0, help="Seed for the estimators.")] = 0,
+    seed: Seed = 0,
+    n_jobs: NJobs = None,
+    sep: Sep = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the selected columns (and target) as CSV.")
     ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Select k feature columns greedily by a mutual-information criterion.
 
@@ -421,21 +659,28 @@ def select(
     """
     from mutinfo._selection_criteria import CRITERIA
 
-    frame = _read_table(data)
+    _check_jobs(n_jobs)
+    frame = _load(data, sep, quiet)
     _columns(frame, [target], "--target", data)
     if criterion not in CRITERIA:
         raise _usage(f"`--criterion` must be one of {list(CRITERIA)}; got {criterion!r}.")
     features = [c for c in frame.columns if c != target]
     if k > len(features):
         raise _usage(f"`--k` must be at most the number of features ({len(features)}); got {k}.")
+    _checked(frame, [*features, target], target)
     text = [str(c) for c in features if not pd.api.types.is_numeric_dtype(frame[c])]
     if text:
         raise _fail(f"`select` needs numeric feature columns (encode categories first); got text in {text}.")
     try:
-        selector = mi.MutualInfoSelector(k, criterion=criterion, random_state=seed)
-        selector.fit(frame[features], frame[target])
+        selector = mi.MutualInfoSelector(
+            k, criterion=criterion, random_state=seed, n_jobs=n_jobs, progress=not quiet
+        )
+        with warnings.catch_warnings(record=True) as caught, _library_bars_on_stderr(quiet):
+            warnings.simplefilter("always", mi.MutinfoWarning)
+            selector.fit(frame[features], frame[target])
     except (ValueError, TypeError) as exc:
         raise _fail(str(exc)) from exc
+    _warned(caught, quiet)
     order = [int(i) for i in selector.selection_order_]
     chosen = pd.DataFrame(
         {
@@ -447,7 +692,7 @@ def select(
     )
     _print_frame(chosen, f"{criterion} selection of {k} features for {target}")
     if out is not None:
-        _write_frame(frame[[features[i] for i in order] + [target]], out, "--out")
+        _write_frame(frame[[features[i] for i in order] + [target]], out, "--out", quiet)
 
 
 class NetworkMethod(str, Enum):
@@ -460,11 +705,14 @@ class NetworkMethod(str, Enum):
 
 @app.command()
 def network(
-    data: Annotated[Path, typer.Argument(help="Table: .csv, .tsv or .parquet.")],
+    data: Annotated[Path, typer.Argument(help="Table: .csv .tsv .parquet .feather .arrow .xlsx.")],
     method: Annotated[NetworkMethod, typer.Option(help="Inference rule.")] = NetworkMethod.aracne,
     columns: Annotated[str | None, typer.Option(help="Comma-separated columns; default: all.")] = None,
-    seed: Annotated[int, typer.Option(min=0, help="Seed for the estimators.")] = 0,
+    seed: Seed = 0,
+    n_jobs: NJobs = None,
+    sep: Sep = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the edge list as CSV.")] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Infer a dependence network between columns and print its edge list.
 
@@ -474,20 +722,26 @@ def network(
     """
     import mutinfo.network as net
 
-    frame = _read_table(data)
+    _check_jobs(n_jobs)
+    frame = _load(data, sep, quiet)
     names = _columns(frame, _split(columns) or list(frame.columns), "--columns", data)
     if len(names) < 2:
         raise _usage(f"`--columns` must name at least 2 columns; got {names}.")
+    _checked(frame, names)
     try:
-        result = getattr(net, method.value)(frame[names], rng=seed)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", mi.MutinfoWarning)
+            with _bar(quiet, "pairwise MI", None) as update:
+                result = getattr(net, method.value)(frame[names], rng=seed, n_jobs=n_jobs, progress=update)
     except (ValueError, TypeError) as exc:
         raise _fail(str(exc)) from exc
+    _warned(caught, quiet)
     edges = result.edges.copy()
     edges["source"] = edges["source"].astype(str)
     edges["target"] = edges["target"].astype(str)
     _print_frame(edges, f"{method.value} network of {data.name}: {len(edges)} edges")
     if out is not None:
-        _write_frame(edges, out, "--out")
+        _write_frame(edges, out, "--out", quiet)
 
 
 @app.command()
@@ -498,7 +752,10 @@ def te(
     lag: Annotated[int, typer.Option(min=1, help="Source lag in samples.")] = 1,
     history: Annotated[int, typer.Option(min=1, help="Target history length.")] = 1,
     surrogates: Annotated[int, typer.Option(min=1, help="Surrogate series for the p-value.")] = 199,
-    seed: Annotated[int, typer.Option(min=0, help="Seed for surrogates and estimators.")] = 0,
+    seed: Seed = 0,
+    n_jobs: NJobs = None,
+    sep: Sep = None,
+    quiet: Quiet = False,
 ) -> None:
     """Transfer entropy from one column to another (bits), with a surrogate p-value.
 
@@ -506,25 +763,29 @@ def te(
     estimates TE(x -> y) with x lagged by 2 samples and tests it against 99
     circular-shift surrogates of x (smallest possible p: 1/100).
     """
-    frame = _read_table(data)
+    _check_jobs(n_jobs)
+    frame = _load(data, sep, quiet)
     _columns(frame, [source, target], "--source/--target", data)
     if source == target:
         raise _usage(f"`--source` and `--target` must differ; got {source!r} twice.")
+    _checked(frame, [source, target])
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", mi.MutinfoWarning)
-            result = mi.transfer_entropy_test(
-                frame[source],
-                frame[target],
-                lag=lag,
-                history=history,
-                n_surrogates=surrogates,
-                rng=seed,
-            )
+            # the library takes no progress callback here: an open-ended bar shows it is working
+            with _bar(quiet, f"TE with {surrogates} surrogates", None):
+                result = mi.transfer_entropy_test(
+                    frame[source],
+                    frame[target],
+                    lag=lag,
+                    history=history,
+                    n_surrogates=surrogates,
+                    rng=seed,
+                    n_jobs=n_jobs,
+                )
     except (ValueError, TypeError) as exc:
         raise _fail(str(exc)) from exc
-    for message in dict.fromkeys(str(w.message) for w in caught):
-        _errors.print(Text("warning: ", style="yellow") + Text(message), soft_wrap=True)
+    _warned(caught, quiet)
     _console.print(
         f"TE({source} -> {target}) = {float(result.statistic):.4f} bits, "
         f"p = {result.pvalue:.3g} ({result.n_surrogates} {result.surrogate} surrogates; "
@@ -549,8 +810,14 @@ def methods() -> None:
     _console.print(table)
 
 
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
 @app.command()
 def explore(
+    data: Annotated[
+        Path | None, typer.Argument(help="Optional table to preload into the 'your data' section.")
+    ] = None,
     port: Annotated[int | None, typer.Option(min=1, max=65535, help="TCP port; default: a free one.")] = None,
     host: Annotated[str, typer.Option(help="Interface to bind; the default stays on this machine.")] = (
         "127.0.0.1"
@@ -558,8 +825,14 @@ def explore(
     browser: Annotated[
         bool, typer.Option("--browser/--no-browser", help="Open the explorer in a web browser.")
     ] = True,
+    sep: Sep = None,
+    quiet: Quiet = False,
 ) -> None:
-    """Start the interactive explorer (a local web app) until Ctrl+C."""
+    """Start the interactive explorer (a local web app) until Ctrl+C.
+
+    Example: ``mutinfo explore data.csv`` opens the explorer with data.csv already loaded
+    in its "Analyse your own data" section (the same size limits as an upload apply).
+    """
     try:
         from mutinfo.explorer.server import serve
     except ImportError as exc:
@@ -568,6 +841,25 @@ def explore(
             f"{exc}. Install the explorer extra with `pip install 'mutinfo[explorer]'` "
             "(or run `make demo`, which sets it up)."
         ) from exc
+    if host not in _LOOPBACK:
+        _errors.print(
+            Text("warning: ", style="yellow")
+            + Text(
+                f"--host {host} makes the explorer reachable from other machines; it has no "
+                "login, and uploaded data is visible to anyone who can connect."
+            ),
+            highlight=False,
+            soft_wrap=True,
+        )
+    if data is not None:
+        from mutinfo.explorer.routes import yourdata
+
+        frame = _load(data, sep, quiet)
+        try:
+            yourdata.preload(frame, data.name)
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
+        _note(f"preloaded {data.name} ({len(frame)} rows) into the 'your data' section", quiet)
     try:
         serve(host=host, port=port, open_browser=browser)
     except (ValueError, OSError) as exc:

@@ -1,16 +1,21 @@
 """A self-contained, offline HTML report of a mutual-information analysis.
 
 :func:`write_report` turns a ranking (as built by ``mutinfo analyze``) and its table into
-one HTML file: the data summary and the column-kind decisions, the MI ranking with p- and
-q-values where computed, MI (bits) beside |Pearson r| per feature, the pairwise MI matrix
-in a hierarchical-clustering order, scatter plots of the most dependent pairs, the method
-in plain words, and the command and version that made it. plotly.js is inlined from the
-installed ``plotly`` package, so the file needs no network.
+one HTML file: the data summary and the column-kind decisions, the MI ranking with
+confidence intervals, p- and q-values where computed, MI (bits) beside |Pearson r| per
+feature, the pairwise MI matrix in a hierarchical-clustering order, scatter plots of the
+most dependent pairs, the method in plain words, and the command and version that made it.
+plotly.js is inlined from the installed ``plotly`` package, so the file needs no network.
+Every number in the ranking is taken from the ranking table itself, so the report shows
+exactly what ``mutinfo analyze --json`` writes.
 
 References
 ----------
 Kraskov, Stoegbauer & Grassberger (2004), Estimating mutual information,
 Phys. Rev. E 69, 066138. https://doi.org/10.1103/PhysRevE.69.066138
+
+Politis & Romano (1994), Large sample confidence regions based on subsamples under
+minimal assumptions, Ann. Statist. 22(4). https://doi.org/10.1214/aos/1176325770
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import html
 import json
 import math
 import os
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +32,10 @@ import numpy as np
 import pandas as pd
 
 import mutinfo as mi
+from mutinfo._cli_io import atomic_write
 from mutinfo._validation import to_variable
 
-__all__ = ["column_kinds", "pearson_abs", "write_report"]
+__all__ = ["column_kinds", "pearson_abs", "render_report", "write_report"]
 
 #: At most this many columns (the target and the best-ranked features) enter the matrix.
 MAX_MATRIX_COLUMNS = 25
@@ -83,35 +89,98 @@ def _cluster_order(matrix: pd.DataFrame) -> list[str]:
 
 
 def _fmt(value: Any, spec: str = ".3f") -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, (float, np.floating)) and math.isnan(value)):
         return "&ndash;"
     if isinstance(value, (float, np.floating)):
         return format(float(value), spec)
     return html.escape(str(value))
 
 
-def _figure(div_id: str, traces: list[dict], layout: dict) -> str:
-    base = {"margin": {"l": 60, "r": 20, "t": 40, "b": 60}, "template": None}
-    base.update(layout)
-    return (
-        f'<div id="{div_id}" class="chart"></div>\n<script>Plotly.newPlot({json.dumps(div_id)}, '
-        f"{json.dumps(traces, allow_nan=False)}, {json.dumps(base, allow_nan=False)}, "
-        '{"responsive": true, "displaylogo": false});</script>'
-    )
+class _Figures:
+    """Plotly figures of the page, drawn together once the whole page is laid out.
+
+    Drawing each chart from an inline script while the page is still being parsed sizes
+    a chart in a grid before its neighbours exist (the first scatter then spans the whole
+    row and is cropped when the others arrive); one script at the end avoids that.
+    """
+
+    def __init__(self) -> None:
+        self.specs: list[tuple[str, list[dict], dict]] = []
+
+    def add(self, div_id: str, traces: list[dict], layout: dict) -> str:
+        base = {"margin": {"l": 64, "r": 24, "t": 48, "b": 60}, "template": None, "autosize": True}
+        base.update(layout)
+        self.specs.append((div_id, traces, base))
+        return f'<div id="{div_id}" class="chart"></div>'
+
+    def script(self) -> str:
+        payload = json.dumps(self.specs, allow_nan=False).replace("</", "<\\/")
+        return (
+            "<script>window.addEventListener('DOMContentLoaded', function () {"
+            f"for (const [id, data, layout] of {payload}) "
+            "Plotly.newPlot(id, data, layout, {responsive: true, displaylogo: false});});</script>"
+        )
 
 
 def _clean(values: Any) -> list[float | None]:
     return [None if not np.isfinite(v) else round(float(v), 6) for v in np.asarray(values, dtype=float)]
 
 
+def _points(values: pd.Series) -> list[Any]:
+    return [v if isinstance(v, str) else (None if pd.isna(v) else float(v)) for v in values.tolist()]
+
+
 _CSS = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:0 auto;padding:1rem;color:#222}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;font-size:.9rem}td,th{padding:.2rem .6rem;border-bottom:1px solid #eee}
-td.n{text-align:right;font-variant-numeric:tabular-nums}.chart{width:100%;min-height:420px}
+td.n{text-align:right;font-variant-numeric:tabular-nums}.chart{width:100%;min-height:360px}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
-code{background:#f4f4f4;padding:.1rem .3rem}.note{color:#555}
+.grid .chart{min-width:0}code{background:#f4f4f4;padding:.1rem .3rem}.note{color:#555}
 """
+
+
+def _summary(frame: pd.DataFrame, target: str, features: list[str], kinds: dict[str, str]) -> str:
+    rows = "".join(
+        f"<tr><td>{html.escape(str(c))}{' (target)' if c == target else ''}</td>"
+        f"<td>{html.escape(str(frame[c].dtype))}</td><td class='n'>{frame[c].nunique()}</td>"
+        f"<td>{html.escape(kinds.get(str(c), '?'))}</td></tr>"
+        for c in frame.columns
+        if c == target or str(c) in features
+    )
+    return (
+        f"<p>{len(frame)} rows; target <code>{html.escape(target)}</code>; "
+        f"{len(features)} feature columns.</p><table><tr><th>column</th><th>dtype</th>"
+        f"<th>distinct values</th><th>treated as</th></tr>{rows}</table>"
+    )
+
+
+def _ranking_table(ranking: pd.DataFrame, pearson: dict[str, float]) -> str:
+    has_p = "pvalue" in ranking.columns
+    has_ci = "ci_low" in ranking.columns
+    has_rho = "spearman_rho" in ranking.columns
+    head = "<tr><th>rank</th><th>feature</th><th>MI (bits)</th>"
+    head += "<th>95% CI (bits)</th>" if has_ci else ""
+    head += "<th>p</th><th>q (BH)</th>" if has_p else ""
+    head += "<th>|Pearson r|</th>" + ("<th>|Spearman &rho;|</th>" if has_rho else "")
+    head += "<th>estimator</th><th>warnings</th></tr>"
+    body = ""
+    for row in ranking.itertuples(index=False):
+        name = str(row.feature)
+        body += (
+            f"<tr><td class='n'>{row.rank}</td><td>{html.escape(name)}</td>"
+            f"<td class='n mi'>{row.mi_bits:.3f}</td>"
+        )
+        if has_ci:
+            body += f"<td class='n ci'>[{row.ci_low:.3f}, {row.ci_high:.3f}]</td>"
+        if has_p:
+            mark = " *" if bool(getattr(row, "significant", False)) else ""
+            body += f"<td class='n'>{row.pvalue:.3g}</td><td class='n'>{row.qvalue:.3g}{mark}</td>"
+        body += f"<td class='n'>{_fmt(pearson[name], '.2f')}</td>"
+        if has_rho:
+            body += f"<td class='n'>{_fmt(abs(row.spearman_rho), '.2f')}</td>"
+        body += f"<td>{html.escape(str(row.method))}</td><td>{html.escape(str(row.warnings or ''))}</td></tr>"
+    return f"<table id='ranking'>{head}{body}</table>"
 
 
 def render_report(
@@ -126,6 +195,9 @@ def render_report(
     k: int = 3,
     seed: int = 0,
     permutations: int = 0,
+    ci: int = 0,
+    n_jobs: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> str:
     """The report as an HTML string (see :func:`write_report` for the arguments)."""
     import plotly.offline
@@ -133,61 +205,79 @@ def render_report(
     if kinds is None:
         kinds = column_kinds(frame, discrete)
     features = [str(f) for f in ranking["feature"]]
-    pearson = {f: pearson_abs(frame[f], frame[target]) for f in features}
+    if "pearson_r" in ranking.columns:
+        pairs = zip(ranking["feature"], ranking["pearson_r"], strict=True)
+        pearson = {str(f): abs(float(r)) for f, r in pairs}
+    else:
+        pearson = {f: pearson_abs(frame[f], frame[target]) for f in features}
+    figures = _Figures()
 
-    # data summary and decisions
-    rows = "".join(
-        f"<tr><td>{html.escape(str(c))}{' (target)' if c == target else ''}</td>"
-        f"<td>{html.escape(str(frame[c].dtype))}</td><td class='n'>{frame[c].nunique()}</td>"
-        f"<td>{html.escape(kinds.get(str(c), '?'))}</td></tr>"
-        for c in frame.columns
-        if c == target or str(c) in features
-    )
-    summary = (
-        f"<p>{len(frame)} rows; target <code>{html.escape(target)}</code>; "
-        f"{len(features)} feature columns.</p><table><tr><th>column</th><th>dtype</th>"
-        f"<th>distinct values</th><th>treated as</th></tr>{rows}</table>"
-    )
-
-    # ranking table
-    has_p = "pvalue" in ranking.columns
-    head = "<tr><th>rank</th><th>feature</th><th>MI (bits)</th><th>|Pearson r|</th>"
-    head += "<th>p</th><th>q (BH)</th>" if has_p else ""
-    head += "<th>estimator</th><th>warnings</th></tr>"
-    body = ""
-    for row in ranking.itertuples(index=False):
-        body += (
-            f"<tr><td class='n'>{row.rank}</td><td>{html.escape(str(row.feature))}</td>"
-            f"<td class='n mi'>{row.mi_bits:.3f}</td>"
-            f"<td class='n'>{_fmt(pearson[str(row.feature)], '.2f')}</td>"
-        )
-        if has_p:
-            body += f"<td class='n'>{row.pvalue:.3g}</td><td class='n'>{row.qvalue:.3g}</td>"
-        body += f"<td>{html.escape(str(row.method))}</td><td>{html.escape(str(row.warnings or ''))}</td></tr>"
-    ranking_html = f"<table id='ranking'>{head}{body}</table>"
-
-    # bar chart: MI vs |Pearson r|
-    bars = _figure(
+    # bar chart: MI (left axis, with its confidence interval) beside |Pearson r| (right axis)
+    mi_bar: dict[str, Any] = {
+        "type": "bar",
+        "name": "MI (bits)",
+        "x": features,
+        "y": _clean(ranking["mi_bits"]),
+        "offsetgroup": "mi",
+    }
+    if "ci_low" in ranking.columns:
+        mi_bar["error_y"] = {
+            "type": "data",
+            "symmetric": False,
+            "array": _clean(ranking["ci_high"] - ranking["mi_bits"]),
+            "arrayminus": _clean(ranking["mi_bits"] - ranking["ci_low"]),
+        }
+    ends = ranking[["ci_low", "ci_high"]] if "ci_low" in ranking.columns else ranking[["mi_bits"]]
+    finite = ends.to_numpy(dtype=float)[np.isfinite(ends.to_numpy(dtype=float))]
+    high = 1.1 * max(float(finite.max()) if finite.size else 0.0, 1e-3)
+    low = min(1.1 * float(finite.min()) if finite.size else 0.0, 0.0)
+    bars = figures.add(
         "bars",
         [
-            {"type": "bar", "name": "MI (bits)", "x": features, "y": _clean(ranking["mi_bits"])},
+            mi_bar,
             {
                 "type": "bar",
                 "name": "|Pearson r|",
                 "x": features,
                 "y": _clean([pearson[f] for f in features]),
+                "yaxis": "y2",
+                "offsetgroup": "r",
             },
         ],
-        {"barmode": "group", "title": {"text": f"What each feature tells about {target}"}},
+        {
+            "barmode": "group",
+            "title": {"text": f"What each feature tells about {target}"},
+            "yaxis": {"title": {"text": "MI (bits)"}, "range": [low, high], "zeroline": True},
+            # |r| in [0, 1] on its own axis, scaled so that both zeros are on one line
+            "yaxis2": {
+                "title": {"text": "|Pearson r|"},
+                "overlaying": "y",
+                "side": "right",
+                "range": [low / high, 1.0],
+                "tickmode": "array",
+                "tickvals": [0, 0.25, 0.5, 0.75, 1],
+                "showgrid": False,
+            },
+            "legend": {"orientation": "h", "y": -0.2},
+            "margin": {"l": 64, "r": 64, "t": 48, "b": 80},
+        },
     )
 
     # pairwise matrix in clustering order
     columns = [target, *features[: MAX_MATRIX_COLUMNS - 1]]
-    matrix = mi.pairwise(frame[columns], discrete=discrete, method=method, k=k, rng=seed)
+    matrix = mi.pairwise(
+        frame[columns],
+        discrete=discrete,
+        method=method,
+        k=k,
+        rng=seed,
+        n_jobs=n_jobs,
+        progress=progress if progress is not None else False,
+    )
     matrix.index = matrix.columns = [str(c) for c in columns]
     order = _cluster_order(matrix)
     ordered = matrix.loc[order, order]
-    heat = _figure(
+    heat = figures.add(
         "matrix",
         [
             {
@@ -197,19 +287,21 @@ def render_report(
                 "z": [_clean(r) for r in ordered.to_numpy()],
                 "colorscale": "Viridis",
                 "colorbar": {"title": {"text": "bits"}},
+                "hovertemplate": "%{y} and %{x}: %{z:.3f} bits<extra></extra>",
             }
         ],
         {
             "title": {"text": "Pairwise MI (bits), clustered"},
             "height": 600,
-            "yaxis": {"autorange": "reversed"},
+            "yaxis": {"autorange": "reversed", "automargin": True},
+            "xaxis": {"automargin": True},
         },
     )
 
-    # scatter plots of the top pairs
+    # scatter plots of the top pairs; a pair with the target has the target on the y-axis
     values = matrix.to_numpy(dtype=float)
     pairs = [
-        (values[i, j], columns[i], columns[j])
+        (values[i, j], columns[j], columns[i]) if i == 0 else (values[i, j], columns[i], columns[j])
         for i in range(len(columns))
         for j in range(i + 1, len(columns))
         if np.isfinite(values[i, j])
@@ -217,29 +309,30 @@ def render_report(
     pairs.sort(key=lambda p: -p[0])
     rng = np.random.default_rng(seed)
     take = np.sort(rng.choice(len(frame), size=min(len(frame), MAX_POINTS), replace=False))
-    scatters = []
-    for index, (bits, a, b) in enumerate(pairs[:TOP_PAIRS]):
-        xa, yb = frame[a].iloc[take], frame[b].iloc[take]
-        scatters.append(
-            _figure(
-                f"pair{index}",
-                [
-                    {
-                        "type": "scatter",
-                        "mode": "markers",
-                        "x": [v if isinstance(v, str) else float(v) for v in xa.tolist()],
-                        "y": [v if isinstance(v, str) else float(v) for v in yb.tolist()],
-                        "marker": {"size": 4, "opacity": 0.5},
-                    }
-                ],
+    shown = f"{len(take)} of {len(frame)} rows" if len(take) < len(frame) else f"{len(frame)} rows"
+    scatters = [
+        figures.add(
+            f"pair{index}",
+            [
                 {
-                    "title": {"text": f"{a} vs {b}: {bits:.3f} bits"},
-                    "xaxis": {"title": {"text": a}},
-                    "yaxis": {"title": {"text": b}},
-                    "height": 360,
-                },
-            )
+                    "type": "scatter",
+                    "mode": "markers",
+                    "x": _points(frame[a].iloc[take]),
+                    "y": _points(frame[b].iloc[take]),
+                    "marker": {"size": 4, "opacity": 0.5},
+                    "hovertemplate": f"{html.escape(a)} %{{x}}<br>{html.escape(b)} %{{y}}<extra></extra>",
+                }
+            ],
+            {
+                "title": {"text": f"I({a}; {b}) = {bits:.3f} bits", "font": {"size": 14}},
+                "xaxis": {"title": {"text": a}, "automargin": True},
+                "yaxis": {"title": {"text": b}, "automargin": True},
+                "height": 360,
+                "margin": {"l": 56, "r": 16, "t": 44, "b": 52},
+            },
         )
+        for index, (bits, a, b) in enumerate(pairs[:TOP_PAIRS])
+    ]
 
     used = ", ".join(sorted(set(map(str, ranking["method"]))))
     method_html = (
@@ -252,10 +345,20 @@ def render_report(
         "not evidence of dependence on their own.</li>"
         + (
             f"<li>p-values come from {permutations} permutations of each feature (smallest possible "
-            f"{1 / (permutations + 1):.3g}); q-values are Benjamini-Hochberg adjusted over all features.</li>"
+            f"{1 / (permutations + 1):.3g}); q-values are Benjamini-Hochberg adjusted over all "
+            "features; * marks q at or below the false-discovery rate.</li>"
             if permutations
             else "<li>No significance test was run; rerun with <code>--permutations N</code> "
             "for p-values.</li>"
+        )
+        + (
+            f"<li>95% confidence intervals are subsample intervals (Politis &amp; Romano 1994, "
+            f"doi:10.1214/aos/1176325770): the estimate is recomputed on {ci} random halves of "
+            "the rows, drawn without replacement, and the spread of those estimates around their "
+            "mean, scaled to the full sample, gives the interval. When the true MI is 0 the "
+            "interval is conservative.</li>"
+            if ci
+            else "<li>No confidence intervals were computed; rerun with <code>--ci 200</code> for them.</li>"
         )
         + "<li>Each MI is with one feature at a time: redundancy between features is visible only in "
         "the matrix, not in the ranking.</li><li>Rows with missing values are never dropped; such "
@@ -267,16 +370,17 @@ def render_report(
         f"<title>mutinfo report: {html.escape(target)}</title><style>{_CSS}</style>"
         f"<script>{plotly.offline.get_plotlyjs()}</script></head><body>"
         f"<h1>What the columns tell about <code>{html.escape(target)}</code></h1>"
-        f"<h2>Data and decisions</h2>{summary}"
-        f"<h2>Ranking</h2>{ranking_html}"
+        f"<h2>Data and decisions</h2>{_summary(frame, target, features, kinds)}"
+        f"<h2>Ranking</h2>{_ranking_table(ranking, pearson)}"
         f"<h2>MI versus |Pearson r|</h2>{bars}"
         f"<h2>Pairwise MI</h2><p class='note'>Target and up to {MAX_MATRIX_COLUMNS - 1} best-ranked "
         f"features, ordered by average-linkage clustering.</p>{heat}"
-        f"<h2>Most dependent pairs</h2><div class='grid'>{''.join(scatters)}</div>"
+        f"<h2>Most dependent pairs</h2><p class='note'>{shown} drawn per plot.</p>"
+        f"<div class='grid'>{''.join(scatters)}</div>"
         f"<h2>Method and caveats</h2>{method_html}"
         f"<h2>Provenance</h2><p>Made by <code id='command'>{html.escape(command)}</code> with "
         f"mutinfo <span id='version'>{html.escape(mi.__version__)}</span>.</p>"
-        "</body></html>"
+        f"{figures.script()}</body></html>"
     )
 
 
@@ -295,10 +399,13 @@ def write_report(
         Target column.
     ranking : pandas.DataFrame
         Columns ``rank, feature, mi_bits, method, warnings`` and optionally
-        ``pvalue, qvalue`` (as built by ``mutinfo analyze``).
+        ``ci_low, ci_high`` (bits), ``pvalue, qvalue, significant``, ``pearson_r,
+        spearman_rho`` (as built by ``mutinfo analyze``).
     **kwargs
         ``command`` (str, required), ``kinds``, ``discrete``, ``method``, ``k``, ``seed``,
-        ``permutations``: see :func:`render_report`.
+        ``permutations``, ``ci`` (subsamples behind the intervals), ``n_jobs``,
+        ``progress`` (a ``(done, total)`` callback for the pairwise matrix): see
+        :func:`render_report`.
 
     Returns
     -------
@@ -307,13 +414,5 @@ def write_report(
     """
     path = Path(path)
     text = render_report(frame, target, ranking, **kwargs)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda handle: handle.write(text))
     return path
