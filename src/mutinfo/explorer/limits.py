@@ -506,8 +506,11 @@ async def read_upload(
             )
         part["chunks"].append(bytes(data[start:end]))
 
+    def on_end() -> None:
+        found["complete"] = True
+
     def on_part_end() -> None:
-        if part["name"] == field and part["filename"] is not None and not found:
+        if part["name"] == field and part["filename"] is not None and "data" not in found:
             found.update(filename=part["filename"], data=b"".join(part["chunks"]))
         part["chunks"] = []
 
@@ -521,6 +524,7 @@ async def read_upload(
             "on_header_value": on_header_value,
             "on_header_end": on_header_end,
             "on_headers_finished": on_headers_finished,
+            "on_end": on_end,
         },
     )
     try:
@@ -529,6 +533,8 @@ async def read_upload(
         parser.finalize()
     except FormParserError as exc:
         raise UploadError(400, f"the multipart upload is malformed: {exc}") from None
-    if not found:
+    if not found.get("complete"):
+        raise UploadError(400, "the multipart upload is malformed: it ends before its closing boundary.")
+    if "data" not in found:
         raise UploadError(400, f"the upload has no file in a form field named `{field}`.")
     return found["filename"], found["data"]
