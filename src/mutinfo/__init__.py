@@ -12,6 +12,7 @@ from mutinfo._pairwise_test import PairwiseTest, pairwise_test
 from mutinfo._results import ConfidenceInterval, IndependenceResult
 from mutinfo._warnings import (
     ConstantInputWarning,
+    ConvergenceWarning,
     EstimatorCapWarning,
     MutinfoWarning,
     NonStationaryWarning,
@@ -19,6 +20,15 @@ from mutinfo._warnings import (
     TiesWarning,
     TrainingWarning,
     UndersampledWarning,
+)
+from mutinfo.bottleneck import (
+    BottleneckResult,
+    IBCurve,
+    InformationPlane,
+    ib_curve,
+    information_bottleneck,
+    information_plane,
+    joint_from_samples,
 )
 from mutinfo.cluster import (
     adjusted_mutual_info,
@@ -48,12 +58,16 @@ from mutinfo.timeseries import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BottleneckResult",
     "ConfidenceInterval",
     "ConstantInputWarning",
+    "ConvergenceWarning",
     "EstimatorCapWarning",
+    "IBCurve",
     "IndependenceResult",
     "Information",
     "InformationGainTree",
+    "InformationPlane",
     "MutinfoWarning",
     "MutualInfoSelector",
     "NonStationaryWarning",
@@ -72,8 +86,12 @@ __all__ = [
     "entropy",
     "fdr",
     "homogeneity_completeness_v_measure",
+    "ib_curve",
     "independence_test",
+    "information_bottleneck",
+    "information_plane",
     "joint_entropy",
+    "joint_from_samples",
     "lagged_mutual_info",
     "mutual_info",
     "mutual_info_columns",
