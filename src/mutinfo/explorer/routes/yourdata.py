@@ -95,11 +95,40 @@ def _parse(raw: bytes, filename: str, lim: dict[str, int] | None = None) -> pd.D
         ) from None
     if not text.strip():
         raise HTTPException(status_code=400, detail="`file` is empty; upload a CSV with a header row.")
+    if "\x00" in text:
+        raise HTTPException(
+            status_code=400,
+            detail=f"`file` contains NUL bytes (first at character {text.index(chr(0))}): binary data, "
+            "or text saved as UTF-16/UTF-32; save it as a UTF-8 CSV.",
+        )
     sep = _delimiter(text)
+    try:
+        header = next(csv.reader(io.StringIO(text.lstrip(), newline=""), delimiter=sep))
+    except (csv.Error, StopIteration) as exc:
+        raise HTTPException(status_code=400, detail=f"`file` has no readable header row: {exc}") from None
+    if len(header) > max_columns:  # checked on the header, before the whole table is parsed
+        raise HTTPException(
+            status_code=413,
+            detail=f"`file` may have at most {max_columns} columns here; got {len(header)}. "
+            "Use `mutinfo analyze` for wider tables.",
+        )
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise HTTPException(
+            status_code=400, detail=f"`file` has repeated column names {repeated}; make them unique."
+        )
     try:
         table = pd.read_csv(io.StringIO(text), sep=sep)
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise HTTPException(status_code=400, detail=f"`file` could not be read as CSV: {exc}") from None
+    if not isinstance(table.index, pd.RangeIndex):
+        # pandas takes extra leading fields as an index when every row is longer than the
+        # header; that would shift every column silently
+        raise HTTPException(
+            status_code=400,
+            detail=f"`file` rows have more fields than its header ({table.shape[1]} names); "
+            "name every column in the header.",
+        )
     table.attrs["sep"] = sep
     if table.shape[1] < 2:
         raise HTTPException(
