@@ -56,12 +56,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from mutinfo import _bottleneck_kernels as _k
 from mutinfo._information import Information
 from mutinfo._information_plane import InformationPlane, information_plane
 from mutinfo._validation import check_base, check_positive_int, check_rng, prepare_variables
 from mutinfo._warnings import ConvergenceWarning
 
 __all__ = [
+    "MAX_AGGLOMERATIVE",
     "BottleneckResult",
     "IBCurve",
     "InformationPlane",
@@ -71,6 +73,9 @@ __all__ = [
     "information_plane",
     "joint_from_samples",
 ]
+
+#: Largest |X| for which the agglomerative start is computed (its cost grows as |X|^3 |Y|).
+MAX_AGGLOMERATIVE = _k.MAX_AGGLOMERATIVE
 
 #: How far the entries of a joint may sum away from 1 (absolute) and still be accepted.
 SUM_TOLERANCE = 1e-9
@@ -293,116 +298,16 @@ def _check_init(init: Any, n_x: int, n_clusters: int) -> np.ndarray:
     return arr
 
 
-# --------------------------------------------------------------------------- kernels (nats)
-
-
-def _xlogx_ratio(p: np.ndarray, q: np.ndarray) -> float:
-    """sum p log(p / q) over entries with p > 0 (nats); q > 0 wherever p > 0."""
-    mask = p > 0
-    return float(np.sum(p[mask] * (np.log(p[mask]) - np.log(q[mask]))))
-
-
-def _entropy_nats(p: np.ndarray) -> float:
-    mask = p > 0
-    return float(-np.sum(p[mask] * np.log(p[mask])))
-
-
-def _decoder(q: np.ndarray, px: np.ndarray, pxy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """p(t) and p(y|t) for encoder q; rows of empty clusters of p(y|t) are NaN."""
-    p_t = px @ q
-    joint_ty = q.T @ pxy
-    p_yt = np.full_like(joint_ty, np.nan)
-    used = p_t > 0
-    p_yt[used] = joint_ty[used] / p_t[used, None]
-    return p_t, p_yt
-
-
-class _Problem(NamedTuple):
-    pxy: np.ndarray  # support rows/columns only, float64
-    px: np.ndarray
-    py: np.ndarray
-    pyx: np.ndarray
-    support: np.ndarray  # float 0/1 mask of p(y|x) > 0
-    rows: np.ndarray  # index of support rows in the full table
-    cols: np.ndarray
-    shape: tuple[int, int]
-
-
-def _scores(q: np.ndarray, prob: _Problem, beta: float) -> np.ndarray:
-    """log p(t) - beta KL[p(y|x) || p(y|t)] up to a term constant in t (shape n_x, n_t).
-
-    -inf where p(t) = 0 or where p(y|t) = 0 for a y with p(y|x) > 0 (an infinite KL): written
-    out explicitly, never through log(0) * 0.
-    """
-    p_t = prob.px @ q
-    joint_ty = q.T @ prob.pxy
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_pt = np.log(p_t)  # -inf for an empty cluster
-        if beta == 0.0:
-            return np.broadcast_to(log_pt, (q.shape[0], p_t.shape[0])).copy()
-        zero = joint_ty <= 0  # p(y|t) = 0, or the cluster is empty
-        log_pyt = np.where(zero, 0.0, np.log(joint_ty) - log_pt[:, None])
-    cross = prob.pyx @ log_pyt.T  # sum_y p(y|x) log p(y|t) over the y with p(y|t) > 0
-    scores = log_pt[None, :] + beta * cross
-    scores[prob.support @ zero.T.astype(np.float64) > 0] = -np.inf
-    return scores
-
-
-def _normalise_log(scores: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of log weights (each row has a finite entry)."""
-    top = np.max(scores, axis=1, keepdims=True)
-    w = np.exp(scores - top)
-    return w / w.sum(axis=1, keepdims=True)
-
-
-def _iterate(
-    q: np.ndarray,
-    prob: _Problem,
-    beta: float,
-    deterministic: bool,
-    max_iter: int,
-    tol: float,
-) -> tuple[np.ndarray, int, bool]:
-    """Run the self-consistent updates from encoder q; returns (encoder, iterations, converged)."""
-    n_t = q.shape[1]
-    rows = np.arange(q.shape[0])
-    for it in range(1, max_iter + 1):
-        scores = _scores(q, prob, beta)
-        if deterministic:
-            new = np.zeros_like(q)
-            new[rows, np.argmax(scores, axis=1)] = 1.0
-        else:
-            new = _normalise_log(scores)
-        change = float(np.max(np.abs(new - q))) if n_t else 0.0
-        q = new
-        if (deterministic and change == 0.0) or (not deterministic and change < tol):
-            return q, it, True
-    return q, max_iter, False
-
-
-def _problem(p_xy: np.ndarray) -> _Problem:
-    rows = np.flatnonzero(p_xy.sum(axis=1) > 0)
-    cols = np.flatnonzero(p_xy.sum(axis=0) > 0)
-    pxy = p_xy[np.ix_(rows, cols)]
-    px = pxy.sum(axis=1)
-    py = pxy.sum(axis=0)
-    return _Problem(pxy, px, py, pxy / px[:, None], (pxy > 0).astype(np.float64), rows, cols, p_xy.shape)
-
-
-def _summaries(q: np.ndarray, prob: _Problem) -> tuple[np.ndarray, np.ndarray, float, float, float]:
-    """p(t), p(y|t) (support columns), I(T;X), I(T;Y), H(T) in nats."""
-    p_t, p_yt = _decoder(q, prob.px, prob.pxy)
-    joint_tx = q * prob.px[:, None]
-    i_tx = _xlogx_ratio(joint_tx, prob.px[:, None] * p_t[None, :])
-    joint_ty = q.T @ prob.pxy
-    i_ty = _xlogx_ratio(joint_ty, p_t[:, None] * prob.py[None, :])
-    return p_t, p_yt, i_tx, i_ty, _entropy_nats(p_t)
-
-
 def _result(
-    q: np.ndarray, prob: _Problem, beta: float, n_iter: int, converged: bool, deterministic: bool, base: float
+    q: np.ndarray,
+    prob: _k.Problem,
+    beta: float,
+    n_iter: int,
+    converged: bool,
+    deterministic: bool,
+    base: float,
 ) -> BottleneckResult:
-    p_t, p_yt_support, i_tx, i_ty, h_t = _summaries(q, prob)
+    p_t, p_yt_support, i_tx, i_ty, h_t = _k.summaries(q, prob)
     n_x, n_y = prob.shape
     encoder = np.tile(p_t, (n_x, 1))
     encoder[prob.rows] = q
@@ -426,54 +331,6 @@ def _result(
         deterministic=deterministic,
         base=base,
     )
-
-
-def _random_encoder(rng: np.random.Generator, n_x: int, n_t: int) -> np.ndarray:
-    return rng.dirichlet(np.ones(n_t), size=n_x)
-
-
-def _kl_rows(p: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """sum_y p log(p / m) over the last axis, 0 log 0 = 0 (m > 0 wherever p > 0)."""
-    safe_p = np.where(p > 0, p, 1.0)
-    safe_m = np.where(p > 0, m, 1.0)
-    return np.sum(np.where(p > 0, p * np.log(safe_p / safe_m), 0.0), axis=-1)
-
-
-def _agglomerative(px: np.ndarray, pyx: np.ndarray, n_clusters: int) -> np.ndarray:
-    """Hard encoder of the agglomerative IB (Slonim and Tishby 1999), the beta -> infinity limit.
-
-    Starts from every x in its own cluster and merges, n_x - n_clusters times, the pair whose
-    merge loses the least I(T;Y): (w_i + w_j) times the Jensen-Shannon divergence of p(y|t_i)
-    and p(y|t_j) with weights w_i/(w_i + w_j), w_j/(w_i + w_j). Ties go to the lowest pair.
-    """
-    n_x = px.shape[0]
-    weight = px.copy()
-    cond = pyx.copy()
-    label = np.arange(n_x)
-    alive = np.ones(n_x, dtype=bool)
-    for _ in range(max(n_x - n_clusters, 0)):
-        idx = np.flatnonzero(alive)
-        w, c = weight[idx], cond[idx]
-        total = w[:, None] + w[None, :]
-        pi_a = (w[:, None] / total)[..., None]
-        mix = pi_a * c[:, None, :] + (1 - pi_a) * c[None, :, :]
-        js = pi_a[..., 0] * _kl_rows(c[:, None, :], mix) + (1 - pi_a[..., 0]) * _kl_rows(c[None, :, :], mix)
-        cost = total * js
-        cost[np.tril_indices(idx.shape[0])] = np.inf
-        a, b = np.unravel_index(np.argmin(cost), cost.shape)
-        i, j = idx[a], idx[b]
-        cond[i] = (weight[i] * cond[i] + weight[j] * cond[j]) / (weight[i] + weight[j])
-        weight[i] += weight[j]
-        alive[j] = False
-        label[label == j] = i
-    _, dense = np.unique(label, return_inverse=True)
-    encoder = np.zeros((n_x, n_clusters))
-    encoder[np.arange(n_x), dense.ravel()] = 1.0
-    return encoder
-
-
-#: Largest |X| for which the agglomerative start is computed (its cost grows as |X|^3 |Y|).
-MAX_AGGLOMERATIVE = 400
 
 
 # --------------------------------------------------------------------------- public
@@ -604,19 +461,19 @@ def information_bottleneck(
     base = check_base(base)
     if not isinstance(deterministic, (bool, np.bool_)):
         raise TypeError(f"`deterministic` must be True or False; got {_show(deterministic)}.")
-    prob = _problem(table)
+    prob = _k.problem(table)
     if init is None or (isinstance(init, str) and init == "random"):
-        q0 = _random_encoder(check_rng(rng), prob.rows.shape[0], n_clusters)
+        q0 = _k.random_encoder(check_rng(rng), prob.rows.shape[0], n_clusters)
     elif isinstance(init, str) and init == "agglomerative":
-        if prob.rows.shape[0] > MAX_AGGLOMERATIVE:
+        if prob.rows.shape[0] > _k.MAX_AGGLOMERATIVE:
             raise ValueError(
-                f"`init`='agglomerative' needs at most {MAX_AGGLOMERATIVE} values of x with p(x) > 0; "
+                f"`init`='agglomerative' needs at most {_k.MAX_AGGLOMERATIVE} values of x with p(x) > 0; "
                 f"got {prob.rows.shape[0]}. Use init='random' or pass an encoder."
             )
-        q0 = _agglomerative(prob.px, prob.pyx, n_clusters)
+        q0 = _k.agglomerative(prob.px, prob.pyx, n_clusters)
     else:
         q0 = _check_init(init, table.shape[0], n_clusters)[prob.rows]
-    q, n_iter, converged = _iterate(q0, prob, beta, bool(deterministic), max_iter, tol)
+    q, n_iter, converged = _k.iterate(q0, prob, beta, bool(deterministic), max_iter, tol)
     if not converged:
         warnings.warn(
             f"The {'deterministic ' if deterministic else ''}information bottleneck at beta={beta:g} did not "
@@ -731,28 +588,28 @@ def ib_curve(
     ):
         raise ValueError(f"`perturbation` must be a number in (0, 1); got {_show(perturbation)}.")
     generator = check_rng(rng)
-    prob = _problem(table)
+    prob = _k.problem(table)
     n_x = prob.rows.shape[0]
     det = bool(deterministic)
 
     def solve(beta: float, start: np.ndarray) -> BottleneckResult:
-        q, n_iter, converged = _iterate(start, prob, beta, det, max_iter, tol)
+        q, n_iter, converged = _k.iterate(start, prob, beta, det, max_iter, tol)
         return _result(q, prob, beta, n_iter, converged, det, base)
 
     def sweep(order: np.ndarray, q: np.ndarray) -> list[BottleneckResult]:
         out = []
         for beta in order:
-            start = (1 - perturbation) * q + perturbation * _random_encoder(generator, n_x, n_clusters)
+            start = (1 - perturbation) * q + perturbation * _k.random_encoder(generator, n_x, n_clusters)
             out.append(solve(float(beta), start))
             q = out[-1].encoder[prob.rows]
         return out
 
     if not anneal:
-        results = [solve(float(b), _random_encoder(generator, n_x, n_clusters)) for b in grid]
+        results = [solve(float(b), _k.random_encoder(generator, n_x, n_clusters)) for b in grid]
     else:
-        results = sweep(grid, _random_encoder(generator, n_x, n_clusters))
-        if n_x <= MAX_AGGLOMERATIVE:
-            down = sweep(grid[::-1], _agglomerative(prob.px, prob.pyx, n_clusters))[::-1]
+        results = sweep(grid, _k.random_encoder(generator, n_x, n_clusters))
+        if n_x <= _k.MAX_AGGLOMERATIVE:
+            down = sweep(grid[::-1], _k.agglomerative(prob.px, prob.pyx, n_clusters))[::-1]
             results = [d if d.lagrangian < u.lagrangian else u for u, d in zip(results, down, strict=True)]
     failed = [r.beta for r in results if not r.converged]
     if failed:
@@ -766,7 +623,7 @@ def ib_curve(
     log_b = math.log(base)
     bound = {"base": base, "method": "plugin", "n": 0}
     pxy_support = prob.pxy
-    i_xy = _xlogx_ratio(pxy_support, prob.px[:, None] * prob.py[None, :])
+    i_xy = _k.xlogx_ratio(pxy_support, prob.px[:, None] * prob.py[None, :])
     return IBCurve(
         betas=grid,
         i_tx=np.array([float(r.i_tx) for r in results]),
@@ -777,7 +634,7 @@ def ib_curve(
         n_used=np.array([r.n_used for r in results], dtype=np.int64),
         converged=np.array([r.converged for r in results], dtype=bool),
         i_xy=Information(i_xy / log_b, quantity="I(X;Y)", **bound),
-        h_x=Information(_entropy_nats(prob.px) / log_b, quantity="H(X)", **bound),
+        h_x=Information(_k.entropy_nats(prob.px) / log_b, quantity="H(X)", **bound),
         deterministic=bool(deterministic),
         base=base,
     )
