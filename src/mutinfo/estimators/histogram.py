@@ -51,6 +51,7 @@ from numba import njit, prange
 from mutinfo._variable import Variable
 from mutinfo.estimators import discrete as dk
 from mutinfo.estimators._method import Method, Options
+from mutinfo.estimators._scale import safe_std
 
 __all__ = ["METHODS", "bin_edges", "binned"]
 
@@ -103,7 +104,7 @@ def bin_edges(column: np.ndarray, n_dims: int, bins: int | str | None = None) ->
             q75, q25 = np.percentile(column, [75.0, 25.0])
             width = 2.0 * float(q75 - q25) * rate
         if width <= 0.0:
-            width = 3.49 * float(column.std()) * rate
+            width = 3.49 * float(safe_std(column[:, None])[0]) * rate
         count = min(max(1, math.ceil(span / width)), math.ceil(math.sqrt(n)))
     return lo, span / count, count
 

@@ -88,6 +88,7 @@ from scipy.special import digamma
 from mutinfo._variable import Variable
 from mutinfo.estimators import knn1d
 from mutinfo.estimators._method import Method, Options
+from mutinfo.estimators._scale import safe_std
 from mutinfo.estimators.mixed import (
     MIXED_DONE,
     as_2d,
@@ -164,7 +165,7 @@ def kl_entropy(
     n, d = x.shape
     if warn:
         warn_small(n, k, "Entropy estimated")
-    scale = x.std(axis=0)
+    scale = safe_std(x)  # no overflow for data near 1e300
     scale[scale == 0] = 1.0
     s = np.ascontiguousarray(x / scale)
     rho, _ = knn_radius(s, k, n_jobs)

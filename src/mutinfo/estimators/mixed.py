@@ -49,6 +49,7 @@ from scipy.special import digamma
 
 from mutinfo._threads import resolve_n_jobs
 from mutinfo._warnings import SmallSampleWarning, TiesWarning
+from mutinfo.estimators._scale import safe_std
 
 __all__ = [
     "MIXED_DONE",
@@ -95,7 +96,7 @@ def standardize(a: np.ndarray) -> np.ndarray:
     a = np.asarray(a, dtype=np.float64)
     if a.ndim == 1:
         a = a[:, None]
-    scale = a.std(axis=0)
+    scale = safe_std(a)  # no overflow for data near 1e300
     scale[scale == 0] = 1.0
     return np.ascontiguousarray(a / scale)
 
