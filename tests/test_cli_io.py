@@ -312,7 +312,7 @@ def test_sigint_in_a_real_process(tmp_path):
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["big.csv"]
 
 
-def test_explore_preloads_data_and_warns_off_loopback(frame, tmp_path, monkeypatch):
+def test_explore_preloads_data(frame, tmp_path, monkeypatch):
     server = pytest.importorskip("mutinfo.explorer.server")
     from fastapi.testclient import TestClient
 
@@ -329,7 +329,6 @@ def test_explore_preloads_data_and_warns_off_loopback(frame, tmp_path, monkeypat
     result = runner.invoke(app, ["explore", str(path), "--no-browser", "--host", "0.0.0.0"], env=WIDE)
     assert result.exit_code == 0, result.output
     assert calls == [{"host": "0.0.0.0", "port": None, "open_browser": False}]
-    assert "warning: --host 0.0.0.0 makes the explorer reachable from other machines" in _flat(result.output)
     body = client.get("/api/yourdata/preloaded").json()
     assert body["preloaded"] and body["filename"] == "t.parquet"
     uploaded = client.post(
@@ -337,8 +336,6 @@ def test_explore_preloads_data_and_warns_off_loopback(frame, tmp_path, monkeypat
     )
     assert uploaded.status_code == 200, uploaded.text
     assert [c["name"] for c in uploaded.json()["columns"]] == list(frame.columns)
-    loopback = runner.invoke(app, ["explore", "--no-browser"], env=WIDE)
-    assert loopback.exit_code == 0 and "warning" not in loopback.output
     wide = tmp_path / "wide.csv"
     pd.DataFrame(np.zeros((20, 40)), columns=[f"c{i}" for i in range(40)]).to_csv(wide, index=False)
     refused = runner.invoke(app, ["explore", str(wide), "--no-browser"], env=WIDE)
@@ -385,3 +382,22 @@ def test_written_files_are_world_readable(frame, tmp_path):
     result = runner.invoke(app, ["analyze", str(path), "-t", "y", "-o", str(out), "-q"])
     assert result.exit_code == 0
     assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_explore_warns_when_not_on_loopback(monkeypatch, caplog, recwarn):
+    pytest.importorskip("mutinfo.explorer.server")
+    import uvicorn
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(kw))
+    argv = ["explore", "--no-browser", "--host", "0.0.0.0", "--port", "8799"]
+    with caplog.at_level("WARNING", logger="mutinfo.explorer"):
+        exposed = runner.invoke(app, argv, env=WIDE)
+    assert exposed.exit_code == 0, exposed.output
+    assert started == [{"host": "0.0.0.0", "port": 8799, "log_level": "warning"}]
+    # one plain log line (stderr when logging is not configured), no repeated typed warning
+    assert [r.message for r in caplog.records if "reachable from other machines" in r.message]
+    assert not [w for w in recwarn if "reachable" in str(w.message)]
+    caplog.clear()
+    local = runner.invoke(app, ["explore", "--no-browser", "--port", "8799"], env=WIDE)
+    assert local.exit_code == 0 and not caplog.records

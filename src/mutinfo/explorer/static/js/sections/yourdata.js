@@ -144,6 +144,10 @@
       });
       MI.wire(q(".mi-controls"), analyze, { debounce: 50 });
       limits().then(() => MI.rendered(el));
+      // `mutinfo explore DATA`: the server holds DATA; load it through the ordinary upload
+      MI.api("/api/yourdata/preloaded").then((pre) => {
+        if (pre && pre.preloaded && !token) upload(new File([pre.csv], pre.filename, { type: "text/csv" }));
+      }).catch(() => {});
     },
   });
 })();
