@@ -26,6 +26,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import textwrap
 import threading
 import time
 from functools import lru_cache
@@ -95,13 +96,17 @@ REF_METHOD = "ksg1"
 TRAINING: dict[str, Any] = {
     "bound": "infonce",
     "critic": "separable",
+    "hidden": [128, 128],
+    "embed_dim": 32,
+    "learning_rate": 1e-3,
     "max_epochs": 100,
     "validation_fraction": 0.2,
     "patience": 10,
     "base": 2,
+    "n_jobs": 1,
 }
 #: The "train live" button: fewer pairs and epochs so that one run takes a few seconds.
-LIVE: dict[str, Any] = {"n_pairs": 1000, "max_epochs": 20, "patience": 5, "log2_batch": (3, 7)}
+LIVE: dict[str, Any] = {"n_pairs": 800, "max_epochs": 15, "patience": 5, "log2_batch": (4, 7)}
 #: Where :func:`precompute` writes the runs and the page reads them.
 RUNS_FILE = Path(__file__).resolve().parents[1] / "data" / "representation_runs.json"
 PRECOMPUTE_COMMAND = "python -m mutinfo.explorer.routes.representation"
@@ -315,9 +320,11 @@ def train(
     Returns
     -------
     dict
-        ``batch_size``, ``estimate`` (held-out bound, bits), ``estimate_n`` (held-out pairs),
-        ``method``, ``cap`` (log2 N bits), ``near_cap``, ``epochs``, ``train_curve`` and
-        ``valid_curve`` (bits per epoch), ``seconds`` and the options used.
+        ``batch_size``, ``estimate`` (held-out bound, bits), ``estimate_n`` (pairs used,
+        as ``estimate.n``), ``n_train``, ``n_valid``, ``best_epoch``, ``method``, ``cap``
+        (log2 N bits), ``near_cap``, ``epochs``, ``train_curve`` and ``valid_curve`` (bits per
+        epoch), ``seconds``, ``warnings`` (mutinfo's, e.g. EstimatorCapWarning) and the options
+        used.
 
     Raises
     ------
@@ -328,11 +335,15 @@ def train(
 
     a, b = make_views(data, n)
     options = dict(TRAINING, max_epochs=max_epochs, patience=patience)
-    res = neural_mutual_info(a, b, batch_size=batch_size, rng=TRAIN_SEED, **options)
+    with library_warnings() as notes:
+        res = neural_mutual_info(a, b, batch_size=batch_size, rng=TRAIN_SEED, **options)
     return {
         "batch_size": int(res.batch_size),
         "estimate": float(res.estimate),
         "estimate_n": int(res.estimate.n),
+        "n_train": int(res.n_train),
+        "n_valid": int(res.n_valid),
+        "best_epoch": int(res.best_epoch),
         "method": res.estimate.method,
         "cap": float(res.cap),
         "near_cap": bool(res.near_cap),
@@ -340,6 +351,7 @@ def train(
         "train_curve": [float(v) for v in np.asarray(res.train_curve)],
         "valid_curve": [float(v) for v in np.asarray(res.valid_curve)],
         "seconds": float(res.seconds),
+        "warnings": list(notes),
         "n_pairs": n,
         "options": options,
     }
@@ -404,22 +416,31 @@ def _verdict(run: dict[str, Any], data: str, refs: dict[str, Any]) -> str:
         truth = f"the true MI is {refs['truth']['value']:.3g} bits"
     else:
         above = refs["lower"]["value"] > cap
-        truth = f"the digit views share at least about {refs['lower']['value']:.2g} bits (lower reference)"
-    head = f"With batches of N = {n} the bound cannot exceed log2 {n} = {cap:.3g} bits; {truth}."
-    if run["near_cap"]:
-        tail = (
-            f" The held-out estimate, {est:.3g} bits, is pinned at the ceiling: it reports the batch size, "
-            "not the information in the data."
+        truth = (
+            f"the digit views share more than the lower reference, {refs['lower']['value']:.2g} bits "
+            "(up to its estimation error), and at most log2 1797 = 10.8 bits"
         )
-    elif above:
+    head = f"With batches of N = {n} the bound cannot exceed log2 {n} = {cap:.3g} bits; {truth}."
+    share = f"{est:.3g} bits, {100 * est / cap:.0f} % of the ceiling"
+    if above:
         tail = (
-            f" The estimate, {est:.3g} bits, is below the cap and below the truth: here the critic and the "
-            "training, not N, limit it."
+            " The views share more than the ceiling, so the bound can only approach it: the held-out "
+            f"estimate is {share}"
+        )
+        tail += (
+            ", pinned at it: it reports the batch size, not the information in the data."
+            if run["near_cap"]
+            else "; a larger N lets it climb higher."
+        )
+    elif data == "gaussian":
+        tail = (
+            f" The ceiling is above the true MI, so it no longer binds: the estimate ({share}) falls short "
+            "of the truth because of the critic and the finite training."
         )
     else:
         tail = (
-            f" The cap is not the binding limit here; the estimate, {est:.3g} bits, is limited by the critic "
-            "and the finite training."
+            f" Whether the ceiling binds here is unknown (the truth lies somewhere in that bracket); the "
+            f"estimate is {share}."
         )
     return head + tail
 
@@ -435,7 +456,9 @@ def _samples(data: str) -> dict[str, Any]:
 
 
 def _snippet(data: str, batch: int) -> str:
-    options = ", ".join(f"{k}={v!r}" for k, v in TRAINING.items())
+    options = "\n                         ".join(
+        textwrap.wrap(", ".join(f"{k}={v!r}" for k, v in TRAINING.items()), 76)
+    )
     head = f"""
 import math
 import mutinfo as mi
@@ -445,7 +468,7 @@ from mutinfo.explorer.routes.representation import make_views
 a, b = make_views({data!r}, {N_PAIRS}, seed={DATA_SEED})
 res = neural_mutual_info(a, b, batch_size={batch}, rng={TRAIN_SEED},
                          {options})
-print("InfoNCE =", float(res.estimate), "bits | held-out n =", res.estimate.n, "| epochs", res.epochs)
+print("InfoNCE =", float(res.estimate), "bits | held-out pairs:", res.n_valid, "| epochs:", res.epochs)
 print("cap log2 N =", float(res.cap), "bits | near cap:", res.near_cap)
 """
     if data == "gaussian":
@@ -483,7 +506,7 @@ def view_body(data: str, log2_batch: int) -> dict[str, Any]:
         "cap": math.log2(batch),
         "n_pairs": N_PAIRS,
         "references": {k: v for k, v in refs.items() if k != "warnings"},
-        "warnings": list(refs["warnings"]),
+        "warnings": list(refs["warnings"]) + (selected["warnings"] if selected else []),
         "curve": [
             {
                 "batch_size": r["batch_size"],

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   const ID = "representation";
-  const LIVE_RANGE = [3, 7];  // log2 N accepted by /api/representation/train
+  const LIVE_RANGE = [4, 7];  // log2 N accepted by /api/representation/train
 
   MI.registerSection(ID, {
     init(el, ctx) {
@@ -119,9 +119,10 @@
         if (body.estimate) {
           MI.showReadout(est, body.estimate);
           est.dataset.nearCap = body.selected.near_cap ? "1" : "0";
+          const r = body.selected;
           q('[data-testid="rep-epochs"]').textContent =
-            `${body.selected.epochs} epochs on ${Math.round(body.n_pairs * 0.8)} training pairs` +
-            (body.selected.near_cap ? "; at the ceiling" : "");
+            `bound on ${r.n_valid} held-out pairs; critic trained on ${r.n_train} for ${r.epochs} epochs ` +
+            `(best at epoch ${r.best_epoch})` + (r.near_cap ? "; at the ceiling" : "");
         } else {
           est.textContent = "no stored run";
           est.dataset.value = "";
@@ -166,7 +167,7 @@
         if (!live || live.key !== `${body.data}:${body.log2_batch}`) {
           status.textContent = button.disabled
             ? `Live training runs for N from ${2 ** LIVE_RANGE[0]} to ${2 ** LIVE_RANGE[1]} (a few seconds each); pick one of those.`
-            : `Trains InfoNCE now on 1000 pairs for at most 20 epochs at N = ${body.batch_size} (a few seconds).`;
+            : `Trains InfoNCE now on 800 pairs for at most 15 epochs at N = ${body.batch_size} (a few seconds).`;
         }
       }
 
