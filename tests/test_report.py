@@ -38,7 +38,7 @@ def analysed(tmp_path_factory):
     data = folder / "table.csv"
     frame.to_csv(data, index=False)
     html_path, json_path = folder / "out.html", folder / "out.json"
-    argv = ["analyze", str(data), "--target", "y", "--permutations", "19"]
+    argv = ["analyze", str(data), "--target", "y", "--permutations", "19", "--ci", "20", "-q"]
     result = runner.invoke(app, [*argv, "--report", str(html_path), "--json", str(json_path)])
     assert result.exit_code == 0, result.output
     return html_path, json.loads(json_path.read_text()), frame
@@ -65,6 +65,20 @@ def test_report_carries_the_json_numbers_command_and_version(analysed):
     assert shown == [f"{row['mi_bits']:.3f}" for row in payload["ranking"]]
     for row in payload["ranking"]:
         assert f"{row['pvalue']:.3g}" in text and f"{row['qvalue']:.3g}" in text
+    # the confidence intervals and |Pearson r| shown are the JSON's, row by row
+    intervals = re.findall(r"<td class='n ci'>\[([-0-9.]+), ([-0-9.]+)\]</td>", text)
+    assert intervals == [(f"{r['ci_low']:.3f}", f"{r['ci_high']:.3f}") for r in payload["ranking"]]
+    assert payload["ci"] == {"level": 0.95, "method": "subsample", "n_resamples": 20}
+    assert "subsample intervals (Politis &amp; Romano 1994" in text
+    for row in payload["ranking"]:
+        assert row["ci_low"] <= row["mi_bits"] <= row["ci_high"] or row["feature"] == "noise"
+        if row["pearson_r"] is not None:
+            r = np.corrcoef(frame[row["feature"]], frame["y"])[0, 1]
+            assert row["pearson_r"] == pytest.approx(r, rel=1e-9)
+    bars = json.loads(re.search(r"const MUTINFO_FIGURES = (.*?);\n", text).group(1))
+    mi_trace = bars[0][1][0]
+    assert bars[0][0] == "bars" and mi_trace["y"] == [round(r["mi_bits"], 6) for r in payload["ranking"]]
+    assert mi_trace["error_y"]["array"] == [round(r["ci_high"] - r["mi_bits"], 6) for r in payload["ranking"]]
     # the point of the bar chart: x carries much information about y = x^2 + noise
     # although |Pearson r| is near 0 (the symmetric parabola)
     first = payload["ranking"][0]

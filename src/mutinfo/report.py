@@ -116,8 +116,9 @@ class _Figures:
     def script(self) -> str:
         payload = json.dumps(self.specs, allow_nan=False).replace("</", "<\\/")
         return (
-            "<script>window.addEventListener('DOMContentLoaded', function () {"
-            f"for (const [id, data, layout] of {payload}) "
+            f"<script>const MUTINFO_FIGURES = {payload};\n"
+            "window.addEventListener('DOMContentLoaded', function () {"
+            "for (const [id, data, layout] of MUTINFO_FIGURES) "
             "Plotly.newPlot(id, data, layout, {responsive: true, displaylogo: false});});</script>"
         )
 
