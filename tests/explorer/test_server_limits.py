@@ -481,3 +481,16 @@ def test_upload_writes_no_file(tmp_path, monkeypatch):
         assert r.json()["bytes"] == len(data) and "nothing is written to disk" in r.json()["note"]
     assert writes == []
     assert _files_under(home, tmp, cwd) == before == set()
+
+
+def test_result_cache_is_bounded(monkeypatch):
+    # every seed is a new cached result; a client cycling through seeds must not grow memory
+    monkeypatch.setattr(yourdata, "MAX_RESULTS", 5)
+    client = TestClient(create_app())
+    token = _upload(client, _csv(40)).json()["token"]
+    for seed in range(9):
+        params = {"token": token, "target": "c0", "seed": seed, "stage": "estimate"}
+        assert client.get("/api/yourdata/analyze", params=params).status_code == 200
+        assert len(yourdata._RESULTS) <= 5
+    assert (token, "c0", 99, 8, False) in yourdata._RESULTS  # the newest is kept
+    assert (token, "c0", 99, 0, False) not in yourdata._RESULTS  # the oldest went first

@@ -47,6 +47,9 @@ MAX_SESSIONS = _server_limits.DEFAULT_MAX_UPLOADS
 MAX_ROWS = _server_limits.DEFAULT_MAX_ROWS
 MAX_COLUMNS = _server_limits.DEFAULT_MAX_COLUMNS
 MIN_ROWS = 10
+#: Most analysis results cached, all uploads together (each seed or resample count is one),
+#: so that a client cycling through seeds cannot grow the server's memory without bound.
+MAX_RESULTS = 64
 
 _STORE: OrderedDict[str, dict[str, Any]] = OrderedDict()
 _RESULTS: dict[tuple[str, str, int, int, bool], dict[str, Any]] = {}
@@ -258,27 +261,38 @@ def _pair(table: pd.DataFrame, a: str, b: str) -> tuple[np.ndarray, np.ndarray, 
     return xa, xb, (da, db)
 
 
+def _remember(token: str, key: tuple[str, str, int, int, bool], value: dict[str, Any]) -> None:
+    """Cache a result while its upload is held; at most :data:`MAX_RESULTS`, oldest dropped first."""
+    with _LOCK:
+        if token in _STORE:
+            _RESULTS[key] = value
+            while len(_RESULTS) > MAX_RESULTS:
+                del _RESULTS[next(iter(_RESULTS))]
+
+
 def _matrix(token: str, table: pd.DataFrame) -> tuple[list[str], np.ndarray]:
     """MI between every pair of columns (cached per upload; it does not depend on the target)."""
     key = (token, "", 0, 0, False)
-    if key in _RESULTS:
-        return _RESULTS[key]["columns"], _RESULTS[key]["matrix"]
+    with _LOCK:
+        hit = _RESULTS.get(key)
+    if hit is not None:
+        return hit["columns"], hit["matrix"]
     names = list(table.columns)
     matrix = np.full((len(names), len(names)), np.nan)
     for i, j in combinations(range(len(names)), 2):
         a, b, flags = _pair(table, names[i], names[j])
         if len(a) >= MIN_ROWS:
             matrix[i, j] = matrix[j, i] = float(mi.mutual_info(a, b, discrete=flags, base=UNIT_BASE))
-    with _LOCK:
-        if token in _STORE:
-            _RESULTS[key] = {"columns": names, "matrix": matrix}
+    _remember(token, key, {"columns": names, "matrix": matrix})
     return names, matrix
 
 
 def _analyze(token: str, target: str, n_resamples: int, seed: int, full: bool = True) -> dict[str, Any]:
     key = (token, target, n_resamples, seed, full)
-    if key in _RESULTS:
-        return _RESULTS[key]
+    with _LOCK:
+        hit = _RESULTS.get(key)
+    if hit is not None:
+        return hit
     table = _table(token)
     if target not in table.columns:
         raise HTTPException(
@@ -349,9 +363,7 @@ def _analyze(token: str, target: str, n_resamples: int, seed: int, full: bool = 
             "snippet": code,
         }
     )
-    with _LOCK:
-        if token in _STORE:
-            _RESULTS[key] = result
+    _remember(token, key, result)
     return result
 
 
