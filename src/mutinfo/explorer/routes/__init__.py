@@ -28,4 +28,5 @@ ROUTE_MODULES: list[str] = [
     "causality",
     "genes",
     "representation",
+    "compression",
 ]
