@@ -418,9 +418,9 @@ def _verdict(run: dict[str, Any], data: str, refs: dict[str, Any]) -> str:
         above = refs["lower"]["value"] > cap
         truth = (
             f"the digit views share more than the lower reference, {refs['lower']['value']:.2g} bits "
-            "(up to its estimation error), and at most log2 1797 = 10.8 bits"
+            "(up to its estimation error), and at most log₂ 1797 = 10.8 bits"
         )
-    head = f"With batches of N = {n} the bound cannot exceed log2 {n} = {cap:.3g} bits; {truth}."
+    head = f"With batches of N = {n} the bound cannot exceed log₂ {n} = {cap:.3g} bits; {truth}."
     share = f"{est:.3g} bits, {100 * est / cap:.0f} % of the ceiling"
     if above:
         tail = (

@@ -28,18 +28,20 @@
         const k = s.a.length;
         const traces = [];
         const layout = {
-          grid: { rows: 2, columns: k, pattern: "independent", xgap: 0.06, ygap: 0.12 },
-          title: { text: "Four pairs: view A (top) and view B (bottom) of the same image", font: { size: 13 } },
+          grid: { rows: 2, columns: k, pattern: "independent", xgap: 0.08, ygap: 0.1 },
+          title: { text: "View A (top) and view B (bottom) of 4 images", font: { size: 13 } },
           margin: { l: 56, r: 8, t: 36, b: 8 },
+          annotations: ["view A", "view B"].map((text, r) => ({ text, xref: "paper", yref: "paper", x: -0.02,
+            xanchor: "right", y: r === 0 ? 0.78 : 0.22, showarrow: false, font: { size: 12 } })),
         };
         [s.a, s.b].forEach((rows, r) => {
           rows.forEach((img, i) => {
             const n = r * k + i + 1;
-            traces.push({ z: img, type: "heatmap", colorscale: "Greys", reversescale: false, zmin: -0.2, zmax: 1.1,
-              showscale: false, xaxis: `x${n}`, yaxis: `y${n}`, hovertemplate: "%{z:.2f}<extra></extra>" });
-            layout[`xaxis${n}`] = { visible: false };
-            layout[`yaxis${n}`] = { visible: false, autorange: "reversed", scaleanchor: `x${n}`,
-              title: { text: i === 0 ? (r === 0 ? "view A" : "view B") : "" } };
+            const suffix = n === 1 ? "" : String(n);
+            traces.push({ z: img, type: "heatmap", colorscale: "Greys", reversescale: true, zmin: -0.2, zmax: 1.1,
+              showscale: false, xaxis: `x${suffix}`, yaxis: `y${suffix}`, hovertemplate: "%{z:.2f}<extra></extra>" });
+            layout[`xaxis${suffix}`] = { visible: false, constrain: "domain" };
+            layout[`yaxis${suffix}`] = { visible: false, autorange: "reversed", scaleanchor: `x${suffix}`, constrain: "domain" };
           });
         });
         MI.plot(q("#rep-views"), traces, layout);
@@ -73,10 +75,10 @@
               line: { color: "#000", width: 1.5 } } });
         }
         MI.plot(q("#rep-ceiling"), traces, {
-          xaxis: { type: "log", title: { text: "batch size N" }, tickvals: allN, ticktext: allN.map(String) },
+          xaxis: { type: "log", tickvals: allN, ticktext: allN.map(String) },
           yaxis: { title: { text: "bits" }, rangemode: "tozero" },
-          title: { text: "InfoNCE is pinned under log₂ N", font: { size: 13 } },
-          showlegend: true, legend: { orientation: "h", x: 0, y: -0.28, font: { size: 11 } },
+          title: { text: "InfoNCE against the batch size N (x axis)", font: { size: 13 } },
+          showlegend: true, legend: { orientation: "h", x: 0, y: -0.16, yanchor: "top", font: { size: 11 } },
           margin: { l: 48, r: 16, t: 32, b: 96 },
         });
       }
@@ -102,10 +104,10 @@
         traces.push({ x: [1, last], y: [body.cap, body.cap], type: "scatter", mode: "lines", name: "ceiling log₂ N (dashed)",
           line: { color: MI.colors.neutral, dash: "dash", width: 1.5 } });
         MI.plot(q("#rep-curve"), traces, {
-          xaxis: { title: { text: "epoch" } }, yaxis: { title: { text: "InfoNCE bound (bits)" } },
-          title: { text: run ? `N = ${body.batch_size}: ${run.epochs} epochs (early stopping, patience ${body.precomputed.training.patience})`
+          xaxis: { rangemode: "tozero" }, yaxis: { title: { text: "InfoNCE bound (bits)" } },
+          title: { text: run ? `Bound per epoch (x axis), N = ${body.batch_size}: ${run.epochs} epochs, early stopping`
             : "No stored run for this N", font: { size: 13 } },
-          showlegend: true, legend: { orientation: "h", x: 0, y: -0.3, font: { size: 11 } },
+          showlegend: true, legend: { orientation: "h", x: 0, y: -0.16, yanchor: "top", font: { size: 11 } },
           margin: { l: 48, r: 16, t: 32, b: 84 },
         });
       }
@@ -137,7 +139,7 @@
           sub.dataset.value = String(refs.library_check.value);
           sub.textContent = `mutinfo's Gaussian estimate on the same pairs: ${MI.readout(refs.library_check)}`;
         } else {
-          q('[data-testid="rep-truth-title"]').textContent = "What the views share (bracket)";
+          q('[data-testid="rep-truth-title"]').textContent = "Lower reference (no closed form)";
           MI.showReadout(truth, refs.lower);
           truth.dataset.ceiling = String(refs.ceiling.value);
           sub.dataset.value = String(refs.ceiling.value);
@@ -214,7 +216,7 @@
           if (current !== body) return;  // the controls moved meanwhile
           live = { key: `${res.data}:${res.log2_batch}`, run: res.run };
           status.dataset.value = String(res.run.estimate);
-          status.textContent = `Live run: ${MI.fmt(res.run.estimate)} bits held-out (n = ${res.run.estimate_n}) after ` +
+          status.textContent = `Live run: ${MI.fmt(res.run.estimate)} bits on ${res.run.n_valid} held-out pairs after ` +
             `${res.run.epochs} epochs on ${res.run.n_pairs} pairs, ${MI.fmt(res.run.seconds, 1)} s; ceiling ${MI.fmt(res.run.cap)} bits.`;
           drawTraining(body);
           MI.rendered(el);
