@@ -124,33 +124,40 @@ def log_det_bias(n: int, d: int) -> float:
 
 
 def _covariance(values: np.ndarray) -> tuple[np.ndarray, float]:
-    """Sample covariance (divisor n - 1) of the columns of ``values`` (n, d), computed on
-    columns scaled by powers of two (exact; no overflow at 1e300 nor underflow at 1e-300),
-    and the log-determinant of that scaling: log det S = log det(returned) + the float.
-    MI and CMI are ratios of determinants in which the scaling cancels."""
+    """The centred data whose Gram matrix / (n - 1) is the sample covariance, with columns
+    scaled by powers of two (exact; no overflow at 1e300 nor underflow at 1e-300), and the
+    log-determinant of that scaling: log det S = log det S(returned) + the float. MI and CMI
+    are ratios of determinants in which the scaling cancels.
+
+    The covariance matrix itself is never formed: log-determinants come from a QR
+    factorisation of the data (:func:`_log_det`), which keeps a near-deterministic relation
+    (y = x + 1e-9 noise, 1 - r² = 1e-18) resolvable where ``X^T X`` would round it away."""
     centred, e = scaled_centred(values)
-    return (centred.T @ centred) / (values.shape[0] - 1.0), 2.0 * math.log(2.0) * float(np.sum(e))
+    return centred, 2.0 * math.log(2.0) * float(np.sum(e))
 
 
-#: A block whose correlation matrix has a determinant below this is singular: exact linear
-#: relations leave a determinant of rounding size (about 1e-16), which must not be read as
-#: a finite MI of ~26 bits. Gaussian MI above ~20 bits (1 - r² < 1e-12) reads as +inf.
-_SINGULAR_CORR_DET = 1e-12
+#: A column whose distance from the span of the previous ones is below this fraction of its
+#: norm is linearly dependent on them: exact relations leave a residual of rounding size
+#: (about 1e-16), which must not be read as a finite MI of ~50 bits. A Gaussian MI above about
+#: 43 bits per dependent column (residual below 1e-13) therefore reads as +inf.
+_SINGULAR_RESIDUAL = 1e-13
 
 
-def _log_det(cov: np.ndarray, idx: np.ndarray | slice) -> float:
-    """log det of a principal sub-block; -inf when the block is singular (at float64
-    resolution: its correlation matrix has determinant below ``_SINGULAR_CORR_DET``)."""
-    block = cov[np.ix_(idx, idx)] if isinstance(idx, np.ndarray) else cov[idx, idx]
-    if block.shape[0] == 0:
+def _log_det(centred: np.ndarray, idx: np.ndarray | slice) -> float:
+    """log det of the sample covariance of some columns of ``centred`` (from its QR
+    factorisation: det = prod R_ii² / (n - 1)^d); -inf when the columns are linearly
+    dependent at float64 resolution (see ``_SINGULAR_RESIDUAL``)."""
+    block = centred[:, idx]
+    n, d = block.shape
+    if d == 0:
         return 0.0
-    diag = np.diag(block)
-    if not np.all(diag > 0):
+    norms = np.sqrt(np.einsum("ij,ij->j", block, block))
+    if n < d or not np.all(norms > 0):
         return -math.inf
-    sign, logdet = np.linalg.slogdet(block)
-    if sign <= 0 or logdet - float(np.sum(np.log(diag))) < math.log(_SINGULAR_CORR_DET):
+    diag = np.abs(np.diag(np.linalg.qr(block, mode="r")))
+    if np.any(diag <= _SINGULAR_RESIDUAL * norms):
         return -math.inf
-    return float(logdet)
+    return 2.0 * float(np.sum(np.log(diag))) - d * math.log(n - 1.0)
 
 
 def _entropy_from_logdet(logdet: float, n: int, d: int, bias_correct: bool) -> float:
@@ -237,6 +244,14 @@ def gaussian_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, bias_correct: b
     ld_yz = _log_det(cov, np.concatenate([iy, iz]))
     ld_xyz = _log_det(cov, np.arange(dx + dy + dz))
     ld_z = _log_det(cov, iz)
+    if ld_xz == -math.inf or ld_yz == -math.inf:
+        # X (or Y) is a linear function of Z: the Gaussian CMI is a limit whose value depends
+        # on how the residual noise vanishes (0 for independent noises, not for shared ones)
+        raise ValueError(
+            "`method` 'gaussian'/'gaussian_copula' cannot take this data: `x` or `y` is an exact "
+            "linear function of `z` at float64 resolution (for the copula: the same ranks), where "
+            "I(X; Y | Z) has no Gaussian value. Use a kNN method (e.g. 'ksg1')."
+        )
     if ld_xyz == -math.inf:
         return math.inf
     value = 0.5 * (ld_xz + ld_yz - ld_xyz - ld_z)
