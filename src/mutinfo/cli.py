@@ -518,7 +518,11 @@ def analyze(
 
         with stage("report"):
             try:
-                with _bar(quiet, "report: pairwise MI", None) as update:
+                with (
+                    warnings.catch_warnings(record=True) as caught,
+                    _bar(quiet, "report: pairwise MI", None) as update,
+                ):
+                    warnings.simplefilter("always", mi.MutinfoWarning)
                     page = render_report(
                         frame,
                         target,
@@ -536,6 +540,7 @@ def analyze(
                     )
             except (ValueError, TypeError) as exc:
                 raise _fail(str(exc)) from exc
+            _warned(caught, quiet)
             _write_text(report, "--report", lambda h: h.write(page), quiet, "")
     if timings:
         shown = ", ".join(f"{name} {seconds:.3f} s" for name, seconds in stage.seconds.items())
