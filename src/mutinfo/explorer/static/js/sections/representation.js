@@ -105,7 +105,7 @@
           line: { color: MI.colors.neutral, dash: "dash", width: 1.5 } });
         MI.plot(q("#rep-curve"), traces, {
           xaxis: { rangemode: "tozero" }, yaxis: { title: { text: "InfoNCE bound (bits)" } },
-          title: { text: run ? `Bound per epoch (x axis), N = ${body.batch_size}: ${run.epochs} epochs, early stopping`
+          title: { text: run ? `Bound per epoch (x axis), N = ${body.batch_size}`
             : "No stored run for this N", font: { size: 13 } },
           showlegend: true, legend: { orientation: "h", x: 0, y: -0.16, yanchor: "top", font: { size: 11 } },
           margin: { l: 48, r: 16, t: 32, b: 84 },
