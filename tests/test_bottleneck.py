@@ -346,7 +346,8 @@ def planes():
 def test_information_plane_respects_its_bounds(planes, act):
     plane = planes[act]
     assert plane.epochs.tolist() == [0, 4, 8, 12] and plane.i_tx.shape == (4, 3)
-    assert plane.n == 1348 and plane.layer_sizes == (12, 6, 3) and plane.activation == act
+    assert plane.n == 1348 and plane.n_test == 449 and plane.layer_sizes == (12, 6, 3)
+    assert plane.activation == act
     assert float(plane.h_x) == pytest.approx(math.log2(1348))
     assert float(plane.h_y) == pytest.approx(math.log2(10), abs=0.01)  # the digits are balanced
     assert (plane.i_ty <= float(plane.h_y) + TOL).all() and (plane.i_tx <= math.log2(plane.n) + TOL).all()

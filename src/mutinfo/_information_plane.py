@@ -79,6 +79,8 @@ class InformationPlane:
         layer over all recorded epochs]).
     n : int
         Training images (the samples behind every estimate).
+    n_test : int
+        Held-out images behind ``test_accuracy``.
     h_x : Information
         log(n): the largest I(T;X) (X uniform over n distinct images).
     h_y : Information
@@ -98,6 +100,7 @@ class InformationPlane:
     n_bins: int
     bin_edges: list[np.ndarray]
     n: int
+    n_test: int
     h_x: Information
     h_y: Information
     base: float
@@ -346,6 +349,7 @@ def information_plane(
         n_bins=n_bins,
         bin_edges=edges,
         n=int(ytr.shape[0]),
+        n_test=int(yte.shape[0]),
         h_x=Information(math.log(ytr.shape[0]) / math.log(base), quantity="log n", **info),
         h_y=Information(float(h_y), quantity="H(Y)", **info),
         base=base,

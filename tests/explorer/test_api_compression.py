@@ -158,7 +158,7 @@ def test_shipped_plane_is_reproduced_by_the_library():
     shipped = shipped_plane()
     assert shipped["settings"]["hidden"] == list(PLANE_SETTINGS["hidden"])
     fresh = compute_plane("tanh")
-    for key in ("epochs", "i_tx", "i_ty", "loss", "test_accuracy", "h_x", "h_y", "n"):
+    for key in ("epochs", "i_tx", "i_ty", "loss", "test_accuracy", "h_x", "h_y", "n", "n_test"):
         np.testing.assert_allclose(fresh[key], shipped["tanh"][key], rtol=0, atol=1e-9, err_msg=key)
 
 

@@ -49,7 +49,7 @@
         const k = body.encoder[0].length;
         const names = Array.from({ length: k }, (_, t) => `T${t + 1}`);
         MI.plot(q("#cp-encoder"), [{
-          z: body.encoder, x: names, y: body.x_labels, type: "heatmap", colorscale: "Blues", zmin: 0, zmax: 1,
+          z: body.encoder, x: names, y: body.x_labels, type: "heatmap", colorscale: "Blues", reversescale: true, zmin: 0, zmax: 1,
           colorbar: { title: { text: "p(t|x)" } },
           hovertemplate: "p(%{x} | %{y}) = %{z:.3f}<extra></extra>",
         }], {
@@ -89,7 +89,7 @@
           line: { color: "#cccccc", width: 1 },
           marker: { size: 7, symbol: LAYER_SYMBOLS[j % LAYER_SYMBOLS.length], color: body.epochs, colorscale: "Viridis",
             cmin: 0, cmax: body.epochs[body.epochs.length - 1], showscale: j === 0,
-            colorbar: { title: { text: "epoch" }, x: 1.02 }, line: { color: "#333", width: 0.5 } },
+            colorbar: { title: { text: "epoch" }, thickness: 12 }, line: { color: "#333", width: 0.5 } },
           hovertemplate: `layer ${j + 1}, %{text}<br>I(T;X) = %{x:.3f} bits<br>I(T;Y) = %{y:.3f} bits<extra></extra>`,
         }));
         const lo = Math.min(...body.i_tx.flat()) - 0.3;
@@ -100,7 +100,7 @@
         MI.plot(q("#cp-plane"), layers, {
           xaxis: { title: { text: "I(T;X), bits (binned)" }, range: [lo, body.h_x + 0.2] },
           yaxis: { title: { text: "I(T;Y), bits (binned)" } },
-          title: { text: `Information plane, ${body.activation} network (each marker one recorded epoch)`, font: { size: 13 } },
+          title: { text: `Information plane, ${body.activation} network`, font: { size: 13 } },
           showlegend: true, legend: { orientation: "h", x: 0, y: -0.22 }, margin: { l: 56, r: 16, t: 32, b: 96 }, height: 470,
         });
         q('[data-testid="cp-caveat"]').textContent = body.caveat;
@@ -108,19 +108,22 @@
         const j = body.layer_sizes.length - 1;
         const lastNode = q('[data-testid="cp-plane-last"]');
         MI.showNumber(lastNode, body.i_tx[last][j]);
-        lastNode.textContent = `I(T;X) = ${MI.fmt(body.i_tx[last][j])} bits, I(T;Y) = ${MI.fmt(body.i_ty[last][j])} bits (n = ${body.n}, plug-in, binned)`;
+        lastNode.textContent = `I(T;X) = ${MI.fmt(body.i_tx[last][j])} bits`;
         const column = body.i_tx.map((row) => row[j]);
         const peak = Math.max(...column);
         const peakEpoch = body.epochs[column.indexOf(peak)];
         const peakNode = q('[data-testid="cp-plane-peak"]');
         MI.showNumber(peakNode, peak);
-        peakNode.textContent = `largest I(T;X) of this layer: ${MI.fmt(peak)} bits at epoch ${peakEpoch}; ` +
+        peakNode.textContent = `I(T;Y) = ${MI.fmt(body.i_ty[last][j])} bits (n = ${body.n}, plug-in on bins). ` +
+          `Largest I(T;X) of this layer: ${MI.fmt(peak)} bits at epoch ${peakEpoch}; ` +
           (peak - column[last] > 0.5 ? `it then fell by ${MI.fmt(peak - column[last])} bits (the "compression" the binning sees)`
             : "no clear fall afterwards");
         const acc = q('[data-testid="cp-accuracy"]');
         MI.showNumber(acc, body.test_accuracy[last]);
-        acc.textContent = `held-out accuracy ${MI.fmt(100 * body.test_accuracy[last], 1)}% (chance 10%)`;
-        q('[data-testid="cp-estimator"]').textContent = `Estimator: ${body.estimator}. Shipped run, settings ${JSON.stringify(body.settings)}; the library reproduces it (snippet below).`;
+        acc.textContent = `${MI.fmt(100 * body.test_accuracy[last], 1)}% correct`;
+        const s = body.settings;
+        q('[data-testid="cp-estimator"]').textContent = `on the ${body.n_test} held-out images (chance 10%). Estimator: ${body.estimator}. A shipped run (hidden layers ${s.hidden.join("-")}, ` +
+          `${s.n_epochs} epochs of SGD, step ${s.learning_rate}, batch ${s.batch_size}, seed ${s.rng}); the snippet below reproduces it.`;
         MI.tableFor(q(".cp-table-plane"), [
           ["epoch", ...body.layer_sizes.flatMap((s, i) => [`layer ${i + 1} I(T;X)`, `layer ${i + 1} I(T;Y)`]), "test accuracy"],
           ...body.epochs.map((e, r) => [String(e), ...body.i_tx[r].flatMap((v, i) => [v, body.i_ty[r][i]]), body.test_accuracy[r]]),
