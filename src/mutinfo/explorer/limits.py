@@ -14,11 +14,15 @@ holds everything that bounds one request, in one place:
       limit (413) before reading a byte of the body, and counts the bytes of a body sent
       without a length (chunked), answering 413 and closing the connection as soon as the
       count passes the limit, so an oversized upload is never read to its end;
+    * lets at most ``max_concurrent`` ``/api/`` requests compute at once (first come, first
+      served); the others wait without holding a worker thread, so the page and its static
+      files stay quick under load;
     * gives every request a deadline: the endpoint keeps running in its worker thread, but
       when the deadline passes the client gets 504 with a JSON ``detail`` that says the
       computation timed out, and the server goes on serving; while too many timed-out
       computations are still finishing, new requests get 503 (so orphaned threads cannot
-      exhaust the worker pool);
+      exhaust the worker pool); a request still waiting for its turn at the deadline gets 504
+      and is never started;
     * logs every 4xx/5xx answer (method, path, status, the message; never the data) on the
       ``mutinfo.explorer`` logger.
 :func:`read_upload`
@@ -115,6 +119,11 @@ class ServerSettings:
     max_abandoned : int, default 4
         How many timed-out computations may still be running before new requests to
         ``/api/`` get 503 (``MUTINFO_EXPLORER_MAX_ABANDONED``).
+    max_concurrent : int, default 4
+        How many ``/api/`` requests run at once; the others wait their turn in order,
+        holding no worker thread, and the wait counts toward their deadline. This keeps
+        worker threads free for the page and its static files under load
+        (``MUTINFO_EXPLORER_MAX_CONCURRENT``).
 
     Raises
     ------
@@ -128,11 +137,12 @@ class ServerSettings:
     max_uploads: int | None = None
     request_timeout_s: float = 30.0
     max_abandoned: int = 4
+    max_concurrent: int = 4
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if value is None and f.name.startswith("max_") and f.name != "max_abandoned":
+            if value is None and f.name in ("max_upload_bytes", "max_rows", "max_columns", "max_uploads"):
                 continue
             if f.name == "request_timeout_s":
                 ok = (
@@ -249,6 +259,8 @@ class GuardMiddleware:
         self.settings = settings
         #: Requests whose client got 504 while their computation still runs.
         self.abandoned: set[asyncio.Task[None]] = set()
+        #: Turns for ``/api/`` requests (FIFO): at most ``max_concurrent`` run at once.
+        self.turns = asyncio.Semaphore(settings.max_concurrent)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -328,7 +340,8 @@ class GuardMiddleware:
             )
             return
 
-        task = asyncio.ensure_future(self._run(scope, counted_receive, guarded_send, state))
+        gated = path.startswith("/api/")
+        task = asyncio.ensure_future(self._run(scope, counted_receive, guarded_send, state, gated))
         try:
             done, _ = await asyncio.wait({task}, timeout=self.settings.request_timeout_s)
             while not done and state["started"]:
@@ -340,19 +353,36 @@ class GuardMiddleware:
         if done:
             task.result()
             return
+        limit_s = self.settings.request_timeout_s
+        if not state.get("running"):
+            task.cancel()  # still waiting for its turn: it never starts
+            await reply(
+                504,
+                f"timed out: the server was busy with other computations for the whole {limit_s:g} s "
+                "limit and did not start this one; try again in a moment.",
+            )
+            return
         self.abandoned.add(task)
         task.add_done_callback(self._finished)
         await reply(
             504,
-            f"timed out: the computation took longer than the server's {self.settings.request_timeout_s:g} s "
+            f"timed out: the computation took longer than the server's {limit_s:g} s "
             "limit. Try a smaller sample or fewer resamples; the server is still running.",
         )
 
-    async def _run(self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any]) -> None:
+    async def _run(
+        self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any], gated: bool
+    ) -> None:
         from starlette.requests import ClientDisconnect
 
         try:
-            await self.app(scope, receive, send)
+            if gated:
+                async with self.turns:
+                    state["running"] = True
+                    await self.app(scope, receive, send)
+            else:
+                state["running"] = True
+                await self.app(scope, receive, send)
         except ClientDisconnect:
             logger.info("%s %s: the client disconnected before sending the whole request", *_where(scope))
         except Exception:
