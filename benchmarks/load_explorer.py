@@ -1,6 +1,7 @@
 """Load test of the explorer server (a benchmark, not a test; loopback only; it stops by itself).
 
-``python -m benchmarks.load_explorer [--clients 50] [--duration 30] [--max-requests 50000]``
+``python -m benchmarks.load_explorer [--clients 50] [--duration 30] [--max-requests 50000]
+[--think 0] [--full-fraction 0.25]``
 ``python -m benchmarks.load_explorer --worst-case``
 
 Load mode starts ``uvicorn`` with :func:`mutinfo.explorer.app.create_app` in a subprocess on
@@ -8,7 +9,8 @@ Load mode starts ``uvicorn`` with :func:`mutinfo.explorer.app.create_app` in a s
 then runs ``--clients`` concurrent clients (``httpx.AsyncClient``) for ``--duration`` seconds or
 ``--max-requests`` requests, whichever ends first. Each client loops over a weighted mix that
 mimics the page: slider views with a new float value each time (so the server's caches miss),
-three "estimate" stages for every "full" one (with its permutation test); small CSV uploads
+three "estimate" stages for every "full" one (with its permutation test; ``--full-fraction``),
+and with ``--think`` seconds of pause on average between a client's requests; small CSV uploads
 followed by an analysis of the upload; and the page and a static file. It reports requests,
 errors (any answer other than 200, or a transport error), p50/p95/max latency per request
 kind and overall, and the server's resident memory (psutil) sampled every 0.5 s: at the
@@ -176,7 +178,14 @@ class LoadResult:
 
 
 async def _client(
-    idx: int, url: str, result: LoadResult, stop_at: float, max_requests: int, http: Any, full_fraction: float
+    idx: int,
+    url: str,
+    result: LoadResult,
+    stop_at: float,
+    max_requests: int,
+    http: Any,
+    full_fraction: float,
+    think_s: float,
 ) -> None:
     rng = random.Random(1000 + idx)
 
@@ -199,6 +208,10 @@ async def _client(
         return response
 
     while time.monotonic() < stop_at and result.requests < max_requests:
+        if think_s > 0:  # a person between two slider moves (uniform on 0..2 x think_s)
+            await asyncio.sleep(min(rng.uniform(0, 2 * think_s), max(0.0, stop_at - time.monotonic())))
+            if time.monotonic() >= stop_at:
+                break
         pick = rng.random()
         if pick < MIX["slider"]:
             path, floats, fixed, staged = SLIDERS[rng.randrange(len(SLIDERS))]
@@ -245,7 +258,13 @@ async def _warm_up(url: str, full: bool = True) -> None:
 
 
 async def _run(
-    url: str, pid: int, clients: int, duration_s: float, max_requests: int, full_fraction: float
+    url: str,
+    pid: int,
+    clients: int,
+    duration_s: float,
+    max_requests: int,
+    full_fraction: float,
+    think_s: float,
 ) -> LoadResult:
     import httpx
 
@@ -257,7 +276,9 @@ async def _run(
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(timeout=120, limits=limits) as http:
         tasks = [
-            asyncio.ensure_future(_client(i, url, result, t0 + duration_s, max_requests, http, full_fraction))
+            asyncio.ensure_future(
+                _client(i, url, result, t0 + duration_s, max_requests, http, full_fraction, think_s)
+            )
             for i in range(clients)
         ]
         # every client stops starting requests at the deadline; a hard cap ends stragglers
@@ -282,16 +303,18 @@ def run_load(
     duration_s: float = 30.0,
     max_requests: int = 50_000,
     full_fraction: float = 0.25,
+    think_s: float = 0.0,
     env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Start a server, run the load, stop the server; return :meth:`LoadResult.summary`.
 
     ``full_fraction`` is the share of slider requests that ask for the "full" stage (with
-    its permutation test) rather than the quick "estimate".
+    its permutation test) rather than the quick "estimate"; ``think_s`` the mean pause of
+    a client between two requests (0: each client sends its next request at once).
     """
     proc, url = start_server(env)
     try:
-        result = asyncio.run(_run(url, proc.pid, clients, duration_s, max_requests, full_fraction))
+        result = asyncio.run(_run(url, proc.pid, clients, duration_s, max_requests, full_fraction, think_s))
     finally:
         stop_server(proc)
     return result.summary()
@@ -305,9 +328,10 @@ def run_load_at(
     duration_s: float = 5.0,
     max_requests: int = 5_000,
     full_fraction: float = 0.0,
+    think_s: float = 0.0,
 ) -> dict[str, Any]:
     """Run the load against a server that is already running (its process id ``pid``)."""
-    return asyncio.run(_run(url, pid, clients, duration_s, max_requests, full_fraction)).summary()
+    return asyncio.run(_run(url, pid, clients, duration_s, max_requests, full_fraction, think_s)).summary()
 
 
 def _max_params(parameters: list[dict[str, Any]]) -> dict[str, Any]:
@@ -364,6 +388,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=30.0, help="seconds")
     parser.add_argument("--max-requests", type=int, default=50_000)
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests, s")
+    parser.add_argument(
+        "--full-fraction", type=float, default=0.25, help="share of slider requests with the permutation test"
+    )
     parser.add_argument(
         "--worst-case", action="store_true", help="time each endpoint at its maximum parameters"
     )
@@ -375,7 +403,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.worst_case:
         out: Any = {"worst_case": run_worst_case()}
     else:
-        out = run_load(clients=args.clients, duration_s=args.duration, max_requests=args.max_requests)
+        out = run_load(
+            clients=args.clients,
+            duration_s=args.duration,
+            max_requests=args.max_requests,
+            full_fraction=args.full_fraction,
+            think_s=args.think,
+        )
     out = {
         "load_average_before": load_before,
         "load_average_after": _load_avg(),
