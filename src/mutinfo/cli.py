@@ -22,17 +22,15 @@ Commands
 Data files are read by :mod:`mutinfo._cli_io` (CSV/TSV, Parquet, Feather/Arrow, Excel;
 the type from the extension, ``--sep`` overrides). Progress bars and notes go to standard
 error and are silenced by ``--quiet``; results go to standard output and to the files
-named by the options, which are written atomically.
+named by the options, which are written atomically. What the commands share (messages,
+options, progress bars, loading, writing) is in :mod:`mutinfo._cli_shared`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shlex
-import time
 import warnings
-from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,24 +38,44 @@ from typing import Annotated, Any
 import numpy as np
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from rich.text import Text
 from typer.core import TyperGroup
 
 import mutinfo as mi
-from mutinfo._cli_io import DataError, atomic_write, check_columns, convert_times, parse_sep, read_table
+from mutinfo._cli_shared import (
+    EXIT_INTERRUPTED,
+    K,
+    Method,
+    NJobs,
+    Quiet,
+    Seed,
+    Sep,
+    Stages,
+    bar,
+    check_jobs,
+    check_method,
+    check_or_fail,
+    console,
+    correlation,
+    errors,
+    fail,
+    known_columns,
+    library_bars_on_stderr,
+    load_table,
+    note,
+    print_frame,
+    print_ranking,
+    ranking_table,
+    split_names,
+    usage,
+    warned,
+    write_frame,
+    write_text,
+)
 from mutinfo.datasets import describe, load_breast_cancer
 from mutinfo.estimators.registry import METHODS
 
-__all__ = ["app", "main"]
-
-#: Exit status after Ctrl-C (128 + SIGINT, the shell convention).
-EXIT_INTERRUPTED = 130
-
-_console = Console()
-_errors = Console(stderr=True)
+__all__ = ["EXIT_INTERRUPTED", "app", "main"]
 
 
 class _Interruptible(TyperGroup):
@@ -67,7 +85,7 @@ class _Interruptible(TyperGroup):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            _errors.print(
+            errors.print(
                 "interrupted (Ctrl-C): stopped; no partially written output file was left.",
                 highlight=False,
                 soft_wrap=True,
@@ -84,43 +102,10 @@ app = typer.Typer(
     cls=_Interruptible,
 )
 
-# Options shared by several commands.
-Quiet = Annotated[
-    bool, typer.Option("--quiet", "-q", help="No progress bars or notes on stderr (errors still print).")
-]
-Sep = Annotated[
-    str | None,
-    typer.Option(help="Column separator (',', ';', 'tab', ...): read DATA as delimited text."),
-]
-NJobs = Annotated[
-    int | None,
-    typer.Option("--n-jobs", "-j", help="Threads for the estimators (-1: all cores); same results."),
-]
-Seed = Annotated[int, typer.Option(min=0, help="Seed of all randomness: the same seed repeats the run.")]
-Method = Annotated[str, typer.Option(help="Estimator name (see `mutinfo methods`).")]
-K = Annotated[int, typer.Option(min=1, help="Neighbours for kNN estimators.")]
-
-
-def _fail(message: str) -> typer.Exit:
-    """Print an error in the house style and return the exit (code 1) to raise."""
-    _errors.print(Text("error: ", style="bold red") + Text(message), highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
-
-
-def _usage(message: str) -> typer.Exit:
-    """Print a usage error (a bad column or option value) and return the exit (code 2)."""
-    _errors.print(Text("usage error: ", style="bold red") + Text(message), highlight=False, soft_wrap=True)
-    return typer.Exit(code=2)
-
-
-def _note(message: str, quiet: bool, style: str = "") -> None:
-    if not quiet:
-        _errors.print(Text(message, style=style), highlight=False, soft_wrap=True)
-
 
 def _version(value: bool) -> None:
     if value:
-        _console.print(f"mutinfo {mi.__version__}", highlight=False)
+        console.print(f"mutinfo {mi.__version__}", highlight=False)
         raise typer.Exit()
 
 
@@ -132,130 +117,6 @@ def _root(
     ] = False,
 ) -> None:
     """Mutual information you can see, trust and use."""
-
-
-def _progress(quiet: bool) -> Progress:
-    """A rich progress bar on stderr (nothing at all with ``quiet``)."""
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=_errors,
-        transient=True,
-        # a bar only on a terminal: redirected stderr gets no control codes or blank lines
-        disable=quiet or not _errors.is_terminal,
-    )
-
-
-@contextlib.contextmanager
-def _bar(quiet: bool, description: str, total: int | None) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar and its ``(done, total)`` callback (the form ``mi.pairwise`` calls)."""
-    with _progress(quiet) as progress:
-        task = progress.add_task(description, total=total)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
-
-
-@contextlib.contextmanager
-def _library_bars_on_stderr(quiet: bool) -> Iterator[None]:
-    """Route the library's own rich progress bars (global console) to stderr meanwhile."""
-    import rich
-
-    console = rich.get_console()
-    saved = dict(console.__dict__)
-    rich.reconfigure(stderr=True, quiet=quiet)
-    try:
-        yield
-    finally:
-        console.__dict__ = saved
-
-
-def _check_method(method: str) -> str:
-    choices = mi.available_methods("mi")
-    if method not in choices:
-        raise _usage(f"`--method` must be one of {choices}; got {method!r}.")
-    return method
-
-
-def _check_jobs(n_jobs: int | None) -> int | None:
-    if n_jobs is not None and (n_jobs == 0 or n_jobs < -1):
-        raise _usage(f"`--n-jobs` must be -1 (all cores) or an integer >= 1; got {n_jobs}.")
-    return n_jobs
-
-
-def _load(data: Path, sep: str | None, quiet: bool) -> pd.DataFrame:
-    """Read DATA, convert date-times (saying so); data problems exit with 1."""
-    try:
-        separator = parse_sep(sep)
-    except ValueError as exc:
-        raise _usage(str(exc)) from exc
-    try:
-        frame = read_table(data, separator)
-    except DataError as exc:
-        raise _fail(str(exc)) from exc
-    frame, notes = convert_times(frame)
-    for note in notes:
-        _note(f"note: {note}", quiet)
-    return frame
-
-
-def _columns(frame: pd.DataFrame, names: list[str], option: str, data: Path) -> list[str]:
-    """Check that every name is a column of ``frame``; unknown names are a usage error."""
-    unknown = [name for name in names if name not in frame.columns]
-    if unknown:
-        raise _usage(
-            f"`{option}` must name columns of {data.name}; got unknown {unknown} "
-            f"(valid choices: {[str(c) for c in frame.columns]})."
-        )
-    return names
-
-
-def _split(value: str | None) -> list[str] | None:
-    return None if value is None else [c.strip() for c in value.split(",") if c.strip()]
-
-
-def _checked(frame: pd.DataFrame, names: list[str], target: str | None = None) -> None:
-    try:
-        check_columns(frame, names, target=target)
-    except DataError as exc:
-        raise _fail(str(exc)) from exc
-
-
-def _write_text(path: Path, option: str, write: Callable[[Any], None], quiet: bool, what: str) -> None:
-    try:
-        atomic_write(path, write)
-    except OSError as exc:
-        raise _fail(f"`{option}` could not be written ({str(path)!r}): {exc}") from exc
-    _note(f"wrote {what}{path}", quiet)
-
-
-def _write_frame(frame: pd.DataFrame, out: Path, option: str, quiet: bool) -> None:
-    _write_text(out, option, lambda h: frame.to_csv(h, index=False), quiet, f"{len(frame)} rows to ")
-
-
-def _cell(value: object, digits: int) -> str:
-    if isinstance(value, float):
-        return "-" if np.isnan(value) else f"{value:.{digits}f}"
-    return str(value)
-
-
-def _print_frame(frame: pd.DataFrame, title: str, digits: int = 3) -> None:
-    table = Table(title=title)
-    for column in frame.columns:
-        numeric = pd.api.types.is_float_dtype(frame[column])
-        table.add_column(str(column), justify="right" if numeric else "left")
-    for row in frame.itertuples(index=False):
-        table.add_row(*[_cell(v, digits) for v in row])
-    _console.print(table)
-
-
-def _warned(caught: list[warnings.WarningMessage], quiet: bool) -> None:
-    for message in dict.fromkeys(str(w.message) for w in caught):
-        _note(f"warning: {message}", quiet, "yellow")
 
 
 @app.command()
@@ -272,8 +133,8 @@ def demo(
     Uses the Breast Cancer Wisconsin (Diagnostic) data shipped with mutinfo (569 cases).
     Pearson |r| with the 0/1 diagnosis is shown beside each MI for comparison.
     """
-    _check_method(method)
-    _check_jobs(n_jobs)
+    check_method(method)
+    check_jobs(n_jobs)
     data = load_breast_cancer()
     diagnosis = data["diagnosis"]
     malignant = (diagnosis == "malignant").to_numpy(dtype=float)
@@ -283,7 +144,7 @@ def demo(
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", mi.MutinfoWarning)
-            with _bar(quiet, "I(feature; diagnosis)", len(features)) as update:
+            with bar(quiet, "I(feature; diagnosis)", len(features)) as update:
                 for done, name in enumerate(features, start=1):
                     value = mi.mutual_info(data[name], diagnosis, method=method, k=k, rng=seed, n_jobs=n_jobs)
                     r = float(np.corrcoef(data[name].to_numpy(), malignant)[0, 1])
@@ -291,8 +152,8 @@ def demo(
                     used_method = value.method
                     update(done, len(features))
     except (ValueError, TypeError) as exc:
-        raise _fail(str(exc)) from exc
-    _warned(caught, quiet)
+        raise fail(str(exc)) from exc
+    warned(caught, quiet)
 
     h_diag = float(mi.entropy(diagnosis))
     rows.sort(key=lambda row: row[1], reverse=True)
@@ -312,7 +173,7 @@ def demo(
     table.add_column("Pearson |r|", justify="right")
     for rank, (name, bits, r) in enumerate(rows[:top], start=1):
         table.add_row(str(rank), name, f"{bits:.3f}", f"{bits / h_diag:.0%}", f"{r:.2f}")
-    _console.print(table)
+    console.print(table)
 
 
 class Kind(str, Enum):
@@ -324,35 +185,6 @@ class Kind(str, Enum):
 
 
 _KIND_FLAG = {Kind.auto: "auto", Kind.discrete: True, Kind.continuous: False}
-
-
-def _correlation(x: pd.Series, y: pd.Series, ranks: bool) -> float:
-    """Pearson r (Spearman rho with ``ranks``: Pearson r of average ranks); NaN for text or
-    constant columns."""
-    if not all(pd.api.types.is_numeric_dtype(c) or pd.api.types.is_bool_dtype(c) for c in (x, y)):
-        return float("nan")
-    a, b = x.astype(float), y.astype(float)
-    if ranks:
-        a, b = a.rank(), b.rank()
-    a, b = a.to_numpy(), b.to_numpy()
-    if np.std(a) == 0 or np.std(b) == 0:
-        return float("nan")
-    return float(np.corrcoef(a, b)[0, 1])
-
-
-class _Stages:
-    """Wall-clock seconds per stage of ``analyze`` (printed with ``--timings``)."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextlib.contextmanager
-    def __call__(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
 @app.command()
@@ -399,34 +231,34 @@ def analyze(
     Example: ``mutinfo analyze data.csv --target y --permutations 199 --ci 100 --report
     y.html --json y.json`` prints the ranking and writes an offline HTML report and the JSON.
     """
-    stage = _Stages()
-    _check_method(method)
-    _check_jobs(n_jobs)
+    stage = Stages()
+    check_method(method)
+    check_jobs(n_jobs)
     with stage("read"):
-        frame = _load(data, sep, quiet)
-    _columns(frame, [target], "--target", data)
+        frame = load_table(data, sep, quiet)
+    known_columns(frame, [target], "--target", data)
     if columns is None:
         features = [c for c in frame.columns if c != target]
     else:
-        features = _columns(frame, _split(columns) or [], "--columns", data)
+        features = known_columns(frame, split_names(columns) or [], "--columns", data)
         if target in features:
-            raise _usage(f"`--columns` must not include the target; got {target!r}.")
+            raise usage(f"`--columns` must not include the target; got {target!r}.")
     if not features:
-        raise _fail(f"{data.name} has no feature column besides the target {target!r}.")
+        raise fail(f"{data.name} has no feature column besides the target {target!r}.")
     flag = _KIND_FLAG[kind]
     from mutinfo.report import column_kinds
 
     with stage("detect"):
-        _checked(frame, [*features, target], target)
+        check_or_fail(frame, [*features, target], target)
         try:
             kinds = column_kinds(frame[[*features, target]], flag)
         except (ValueError, TypeError) as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
     groups: dict[str, list[str]] = {}
     for name, decided in kinds.items():
         groups.setdefault(decided.split(" (")[0], []).append(name if name != target else f"{name} (target)")
     for decided, names in groups.items():
-        _note(f"{decided}: {', '.join(names)}", quiet)
+        note(f"{decided}: {', '.join(names)}", quiet)
 
     options: dict[str, Any] = {"method": method, "k": k, "rng": seed, "discrete": flag, "n_jobs": n_jobs}
     records: list[dict[str, Any]] = []
@@ -439,7 +271,7 @@ def analyze(
         return sorted({w.category.__name__ for w in caught})
 
     try:
-        with stage("mi"), _bar(quiet, f"I(feature; {target})", len(features)) as update:
+        with stage("mi"), bar(quiet, f"I(feature; {target})", len(features)) as update:
             for done, name in enumerate(features, start=1):
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always", mi.MutinfoWarning)
@@ -449,8 +281,8 @@ def analyze(
                         "feature": name,
                         "kind": kinds[name],
                         "mi_bits": float(value),
-                        "pearson_r": _correlation(frame[name], y, ranks=False),
-                        "spearman_rho": _correlation(frame[name], y, ranks=True),
+                        "pearson_r": correlation(frame[name], y, ranks=False),
+                        "spearman_rho": correlation(frame[name], y, ranks=True),
                         "n": int(value.n),
                         "method": value.method,
                         "warnings": collect(name, caught),
@@ -461,7 +293,7 @@ def analyze(
             label = " and ".join(
                 [f"{permutations} permutations"] * bool(permutations) + [f"{ci} subsamples"] * bool(ci)
             )
-            with stage("permutations"), _bar(quiet, f"{label} per feature", len(features)) as update:
+            with stage("permutations"), bar(quiet, f"{label} per feature", len(features)) as update:
                 for done, record in enumerate(records, start=1):
                     name = record["feature"]
                     with warnings.catch_warnings(record=True) as caught:
@@ -481,13 +313,13 @@ def analyze(
                     record["warnings"] = sorted(set(record["warnings"]) | set(extra))
                     update(done, len(features))
     except (ValueError, TypeError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
-    ranking = _ranking(records, permutations, ci, fdr)
-    _print_ranking(ranking, data, frame, target, k, seed, permutations, ci, fdr, top)
+    ranking = ranking_table(records, permutations, ci, fdr)
+    print_ranking(ranking, data, frame, target, k, seed, permutations, ci, fdr, top)
     for message, names in notes.items():
         shown = ", ".join(dict.fromkeys(names))
-        _note(f"warning ({shown}): {message}", quiet, "yellow")
+        note(f"warning ({shown}): {message}", quiet, "yellow")
 
     command = shlex.join(
         ["mutinfo", "analyze", str(data), "--target", target]
@@ -499,7 +331,7 @@ def analyze(
     )
     with stage("write"):
         if output is not None:
-            _write_frame(ranking, output, "--output", quiet)
+            write_frame(ranking, output, "--output", quiet)
         if json_out is not None:
             payload = {
                 "command": command,
@@ -512,7 +344,7 @@ def analyze(
                 "ranking": json.loads(ranking.to_json(orient="records", double_precision=15)),
             }
             text = json.dumps(payload, indent=2)
-            _write_text(json_out, "--json", lambda h: h.write(text), quiet, "")
+            write_text(json_out, "--json", lambda h: h.write(text), quiet, "")
     if report is not None:
         from mutinfo.report import render_report
 
@@ -520,7 +352,7 @@ def analyze(
             try:
                 with (
                     warnings.catch_warnings(record=True) as caught,
-                    _bar(quiet, "report: pairwise MI", None) as update,
+                    bar(quiet, "report: pairwise MI", None) as update,
                 ):
                     warnings.simplefilter("always", mi.MutinfoWarning)
                     page = render_report(
@@ -539,65 +371,12 @@ def analyze(
                         progress=update,
                     )
             except (ValueError, TypeError) as exc:
-                raise _fail(str(exc)) from exc
-            _warned(caught, quiet)
-            _write_text(report, "--report", lambda h: h.write(page), quiet, "")
+                raise fail(str(exc)) from exc
+            warned(caught, quiet)
+            write_text(report, "--report", lambda h: h.write(page), quiet, "")
     if timings:
         shown = ", ".join(f"{name} {seconds:.3f} s" for name, seconds in stage.seconds.items())
-        _errors.print(f"timings: {shown}", highlight=False, soft_wrap=True)
-
-
-def _ranking(records: list[dict[str, Any]], permutations: int, ci: int, fdr: float) -> pd.DataFrame:
-    """The ranking table: one row per feature, best first (ties keep the input order)."""
-    ranking = pd.DataFrame(records).sort_values("mi_bits", ascending=False, kind="stable")
-    ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
-    ranking["warnings"] = [";".join(w) for w in ranking["warnings"]]
-    if permutations:
-        ranking["qvalue"] = mi.fdr(ranking["pvalue"].to_numpy())
-        ranking["significant"] = ranking["qvalue"] <= fdr
-    order = ["rank", "feature", "kind", "mi_bits"]
-    order += ["ci_low", "ci_high"] if ci else []
-    order += ["pvalue", "qvalue", "significant"] if permutations else []
-    order += ["pearson_r", "spearman_rho", "n", "method", "warnings"]
-    return ranking[order].reset_index(drop=True)
-
-
-def _print_ranking(
-    ranking: pd.DataFrame,
-    data: Path,
-    frame: pd.DataFrame,
-    target: str,
-    k: int,
-    seed: int,
-    permutations: int,
-    ci: int,
-    fdr: float,
-    top: int,
-) -> None:
-    caption = f"Estimator: {', '.join(sorted(set(ranking['method'])))}; k={k}, seed={seed}."
-    if permutations:
-        caption += f" p: {permutations} permutations; q: Benjamini-Hochberg; * q <= {fdr:g}."
-    if ci:
-        caption += f" 95% CI: {ci} half-size subsamples."
-    table = Table(title=f"I(feature; {target}) for {data.name} ({len(frame)} rows)", caption=caption)
-    for column, justify in (("rank", "right"), ("feature", "left"), ("MI (bits)", "right")):
-        table.add_column(column, justify=justify)
-    if ci:
-        table.add_column("95% CI", justify="right")
-    if permutations:
-        table.add_column("p", justify="right")
-        table.add_column("q", justify="right")
-    table.add_column("Pearson r", justify="right")
-    table.add_column("Spearman", justify="right")
-    for row in ranking.head(top).itertuples(index=False):
-        cells = [str(row.rank), str(row.feature), f"{row.mi_bits:.3f}"]
-        if ci:
-            cells.append(f"[{row.ci_low:.3f}, {row.ci_high:.3f}]")
-        if permutations:
-            cells += [f"{row.pvalue:.3g}", f"{row.qvalue:.3g}{' *' if row.significant else ''}"]
-        cells += [_cell(row.pearson_r, 2), _cell(row.spearman_rho, 2)]
-        table.add_row(*cells)
-    _console.print(table)
+        errors.print(f"timings: {shown}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -617,29 +396,29 @@ def matrix(
     Example: ``mutinfo matrix data.csv --columns a,b,c --out mi.csv`` writes the 3 x 3
     matrix (the diagonal is empty); without --out a table is printed.
     """
-    _check_method(method)
-    _check_jobs(n_jobs)
-    frame = _load(data, sep, quiet)
-    names = _columns(frame, _split(columns) or list(frame.columns), "--columns", data)
+    check_method(method)
+    check_jobs(n_jobs)
+    frame = load_table(data, sep, quiet)
+    names = known_columns(frame, split_names(columns) or list(frame.columns), "--columns", data)
     if len(names) < 2:
-        raise _usage(f"`--columns` must name at least 2 columns; got {names}.")
-    _checked(frame, names)
+        raise usage(f"`--columns` must name at least 2 columns; got {names}.")
+    check_or_fail(frame, names)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", mi.MutinfoWarning)
-            with _bar(quiet, "pairwise MI", None) as update:
+            with bar(quiet, "pairwise MI", None) as update:
                 result = mi.pairwise(
                     frame[names], method=method, k=k, rng=seed, n_jobs=n_jobs, progress=update
                 )
     except (ValueError, TypeError) as exc:
-        raise _fail(str(exc)) from exc
-    _warned(caught, quiet)
+        raise fail(str(exc)) from exc
+    warned(caught, quiet)
     shown = result.reset_index(names="column")
     shown["column"] = shown["column"].astype(str)
     if out is not None:
-        _write_frame(shown, out, "--out", quiet)
+        write_frame(shown, out, "--out", quiet)
     else:
-        _print_frame(shown, f"Pairwise MI (bits) for {data.name} ({len(frame)} rows)")
+        print_frame(shown, f"Pairwise MI (bits) for {data.name} ({len(frame)} rows)")
 
 
 @app.command()
@@ -664,28 +443,28 @@ def select(
     """
     from mutinfo._selection_criteria import CRITERIA
 
-    _check_jobs(n_jobs)
-    frame = _load(data, sep, quiet)
-    _columns(frame, [target], "--target", data)
+    check_jobs(n_jobs)
+    frame = load_table(data, sep, quiet)
+    known_columns(frame, [target], "--target", data)
     if criterion not in CRITERIA:
-        raise _usage(f"`--criterion` must be one of {list(CRITERIA)}; got {criterion!r}.")
+        raise usage(f"`--criterion` must be one of {list(CRITERIA)}; got {criterion!r}.")
     features = [c for c in frame.columns if c != target]
     if k > len(features):
-        raise _usage(f"`--k` must be at most the number of features ({len(features)}); got {k}.")
-    _checked(frame, [*features, target], target)
+        raise usage(f"`--k` must be at most the number of features ({len(features)}); got {k}.")
+    check_or_fail(frame, [*features, target], target)
     text = [str(c) for c in features if not pd.api.types.is_numeric_dtype(frame[c])]
     if text:
-        raise _fail(f"`select` needs numeric feature columns (encode categories first); got text in {text}.")
+        raise fail(f"`select` needs numeric feature columns (encode categories first); got text in {text}.")
     try:
         selector = mi.MutualInfoSelector(
             k, criterion=criterion, random_state=seed, n_jobs=n_jobs, progress=not quiet
         )
-        with warnings.catch_warnings(record=True) as caught, _library_bars_on_stderr(quiet):
+        with warnings.catch_warnings(record=True) as caught, library_bars_on_stderr(quiet):
             warnings.simplefilter("always", mi.MutinfoWarning)
             selector.fit(frame[features], frame[target])
     except (ValueError, TypeError) as exc:
-        raise _fail(str(exc)) from exc
-    _warned(caught, quiet)
+        raise fail(str(exc)) from exc
+    warned(caught, quiet)
     order = [int(i) for i in selector.selection_order_]
     chosen = pd.DataFrame(
         {
@@ -695,9 +474,9 @@ def select(
             "relevance_bits": [float(selector.relevance_[i]) for i in order],
         }
     )
-    _print_frame(chosen, f"{criterion} selection of {k} features for {target}")
+    print_frame(chosen, f"{criterion} selection of {k} features for {target}")
     if out is not None:
-        _write_frame(frame[[features[i] for i in order] + [target]], out, "--out", quiet)
+        write_frame(frame[[features[i] for i in order] + [target]], out, "--out", quiet)
 
 
 class NetworkMethod(str, Enum):
@@ -727,26 +506,26 @@ def network(
     """
     import mutinfo.network as net
 
-    _check_jobs(n_jobs)
-    frame = _load(data, sep, quiet)
-    names = _columns(frame, _split(columns) or list(frame.columns), "--columns", data)
+    check_jobs(n_jobs)
+    frame = load_table(data, sep, quiet)
+    names = known_columns(frame, split_names(columns) or list(frame.columns), "--columns", data)
     if len(names) < 2:
-        raise _usage(f"`--columns` must name at least 2 columns; got {names}.")
-    _checked(frame, names)
+        raise usage(f"`--columns` must name at least 2 columns; got {names}.")
+    check_or_fail(frame, names)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", mi.MutinfoWarning)
-            with _bar(quiet, "pairwise MI", None) as update:
+            with bar(quiet, "pairwise MI", None) as update:
                 result = getattr(net, method.value)(frame[names], rng=seed, n_jobs=n_jobs, progress=update)
     except (ValueError, TypeError) as exc:
-        raise _fail(str(exc)) from exc
-    _warned(caught, quiet)
+        raise fail(str(exc)) from exc
+    warned(caught, quiet)
     edges = result.edges.copy()
     edges["source"] = edges["source"].astype(str)
     edges["target"] = edges["target"].astype(str)
-    _print_frame(edges, f"{method.value} network of {data.name}: {len(edges)} edges")
+    print_frame(edges, f"{method.value} network of {data.name}: {len(edges)} edges")
     if out is not None:
-        _write_frame(edges, out, "--out", quiet)
+        write_frame(edges, out, "--out", quiet)
 
 
 @app.command()
@@ -768,17 +547,17 @@ def te(
     estimates TE(x -> y) with x lagged by 2 samples and tests it against 99
     circular-shift surrogates of x (smallest possible p: 1/100).
     """
-    _check_jobs(n_jobs)
-    frame = _load(data, sep, quiet)
-    _columns(frame, [source, target], "--source/--target", data)
+    check_jobs(n_jobs)
+    frame = load_table(data, sep, quiet)
+    known_columns(frame, [source, target], "--source/--target", data)
     if source == target:
-        raise _usage(f"`--source` and `--target` must differ; got {source!r} twice.")
-    _checked(frame, [source, target])
+        raise usage(f"`--source` and `--target` must differ; got {source!r} twice.")
+    check_or_fail(frame, [source, target])
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", mi.MutinfoWarning)
             # the library takes no progress callback here: an open-ended bar shows it is working
-            with _bar(quiet, f"TE with {surrogates} surrogates", None):
+            with bar(quiet, f"TE with {surrogates} surrogates", None):
                 result = mi.transfer_entropy_test(
                     frame[source],
                     frame[target],
@@ -789,9 +568,9 @@ def te(
                     n_jobs=n_jobs,
                 )
     except (ValueError, TypeError) as exc:
-        raise _fail(str(exc)) from exc
-    _warned(caught, quiet)
-    _console.print(
+        raise fail(str(exc)) from exc
+    warned(caught, quiet)
+    console.print(
         f"TE({source} -> {target}) = {float(result.statistic):.4f} bits, "
         f"p = {result.pvalue:.3g} ({result.n_surrogates} {result.surrogate} surrogates; "
         f"lag {result.lag}, history {result.history}, n = {result.n}, {result.method})",
@@ -812,7 +591,7 @@ def methods() -> None:
         spec = METHODS[name]
         estimates = [label for label, fn in (("H", spec.entropy), ("I", spec.mi), ("CMI", spec.cmi)) if fn]
         table.add_row(name, ", ".join(sorted(spec.kinds)), ", ".join(estimates), spec.summary)
-    _console.print(table)
+    console.print(table)
 
 
 @app.command()
@@ -840,7 +619,7 @@ def explore(
         from mutinfo.explorer.limits import ExposedServerWarning
         from mutinfo.explorer.server import serve
     except ImportError as exc:
-        raise _fail(
+        raise fail(
             "the explorer is not available: "
             f"{exc}. Install the explorer extra with `pip install 'mutinfo[explorer]'` "
             "(or run `make demo`, which sets it up)."
@@ -848,12 +627,12 @@ def explore(
     if data is not None:
         from mutinfo.explorer.routes import yourdata
 
-        frame = _load(data, sep, quiet)
+        frame = load_table(data, sep, quiet)
         try:
             yourdata.preload(frame, data.name)
         except ValueError as exc:
-            raise _fail(str(exc)) from exc
-        _note(f"preloaded {data.name} ({len(frame)} rows) into the 'your data' section", quiet)
+            raise fail(str(exc)) from exc
+        note(f"preloaded {data.name} ({len(frame)} rows) into the 'your data' section", quiet)
     try:
         with warnings.catch_warnings():
             # serve() also logs a non-loopback host as one plain line on stderr; the typed
@@ -861,7 +640,7 @@ def explore(
             warnings.simplefilter("ignore", ExposedServerWarning)
             serve(host=host, port=port, open_browser=browser)
     except (ValueError, OSError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
 
 def main() -> None:
