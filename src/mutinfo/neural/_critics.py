@@ -29,7 +29,7 @@ nn = torch.nn
 
 
 def _linear(n_in: int, n_out: int, generator: torch.Generator, *, bias: bool = True) -> torch.nn.Linear:
-    layer = nn.Linear(n_in, n_out, bias=bias)
+    layer = torch.nn.utils.skip_init(nn.Linear, n_in, n_out, bias=bias)  # no draw from the global RNG
     bound = 1.0 / math.sqrt(n_in)
     with torch.no_grad():
         nn.init.uniform_(layer.weight, -bound, bound, generator=generator)
