@@ -153,7 +153,9 @@ def test_data_errors_exit_1(tmp_path):
     assert "column 'a' has 1 missing values (NaN/empty; first in data rows [2]" in result.output
 
 
-@pytest.mark.parametrize("command", ["analyze", "matrix", "select", "network", "te"])
+@pytest.mark.parametrize(
+    "command", ["demo", "analyze", "matrix", "select", "network", "te", "methods", "explore"]
+)
 def test_help_has_a_worked_example(command):
     result = runner.invoke(app, [command, "--help"], env=WIDE)
     assert result.exit_code == 0

@@ -132,6 +132,10 @@ def demo(
 
     Uses the Breast Cancer Wisconsin (Diagnostic) data shipped with mutinfo (569 cases).
     Pearson |r| with the 0/1 diagnosis is shown beside each MI for comparison.
+
+    Example: ``mutinfo demo --top 5`` prints the five most informative features; the
+    size and concavity measures lead, each with more than half a bit of the 0.95 bits
+    that the diagnosis holds.
     """
     check_method(method)
     check_jobs(n_jobs)
@@ -580,7 +584,11 @@ def te(
 
 @app.command()
 def methods() -> None:
-    """List the estimators: registry name, the data they take, and one line each."""
+    """List the estimators: registry name, the data they take, and one line each.
+
+    Example: ``mutinfo methods`` lists ksg1, plugin, gaussian, ...; pass a name as
+    ``--method ksg1`` to the other commands or ``method="ksg1"`` in Python.
+    """
     table = Table(title="mutinfo estimators (pass the name as method=...)")
     table.add_column("name")
     table.add_column("data")
