@@ -16,6 +16,7 @@ tool does this in one command.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -67,7 +68,10 @@ def make_table(n: int, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _analyze(path: Path, out: Path, permutations: int, ci: int) -> tuple[dict[str, float], float]:
+def _analyze(
+    path: Path, out: Path, permutations: int, ci: int
+) -> tuple[dict[str, tuple[float, float]], float]:
+    """(wall s, CPU s) per stage as printed by ``--timings``, and the process's wall time."""
     argv = [sys.executable, "-m", "mutinfo", "analyze", str(path), "--target", "y"]
     argv += ["--permutations", str(permutations), "--ci", str(ci), "--method", "auto"]
     argv += ["--json", str(out / "r.json"), "--report", str(out / "r.html"), "--timings", "--quiet"]
@@ -77,7 +81,8 @@ def _analyze(path: Path, out: Path, permutations: int, ci: int) -> tuple[dict[st
     if done.returncode != 0:
         raise RuntimeError(f"mutinfo analyze failed ({done.returncode}): {done.stderr[-2000:]}")
     line = next(s for s in done.stderr.splitlines() if s.startswith("timings:"))
-    stages = {name: float(sec) for name, sec in re.findall(r"(\w+) ([0-9.]+) s", line)}
+    found = re.findall(r"(\w+) ([0-9.]+) s \(cpu ([0-9.]+) s\)", line)
+    stages = {name: (float(sec), float(cpu)) for name, sec, cpu in found}
     return stages, wall
 
 
@@ -112,8 +117,10 @@ def run(quick: bool = False) -> list[dict]:
             "write": "JSON",
             "report": "pairwise MI of the target and 24 best features, clustering, HTML",
         }
-        for name, seconds in stages.items():
-            rows.append(row("cli", f"analyze {size}: {name}", seconds, "-", None, "-", what.get(name, "")))
+        load = os.getloadavg()[0]
+        for name, (seconds, cpu) in stages.items():
+            notes = f"{what.get(name, '')}; CPU {cpu:.2f} s (both cores), load average {load:.1f}"
+            rows.append(row("cli", f"analyze {size}: {name}", seconds, "-", None, "-", notes))
         rows.append(
             row("cli", f"analyze {size}: total", wall, "-", None, "-", "process wall time incl. start-up")
         )

@@ -221,7 +221,7 @@ def analyze(
         Path | None, typer.Option(help="Write a self-contained offline HTML report here.")
     ] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the ranking as JSON here.")] = None,
-    timings: Annotated[bool, typer.Option(help="Print the seconds each stage took (stderr).")] = False,
+    timings: Annotated[bool, typer.Option(help="Print wall and CPU seconds per stage (stderr).")] = False,
     quiet: Quiet = False,
 ) -> None:
     """Rank the columns of a table by mutual information with a target column (bits).
@@ -379,8 +379,7 @@ def analyze(
             warned(caught, quiet)
             write_text(report, "--report", lambda h: h.write(page), quiet, "")
     if timings:
-        shown = ", ".join(f"{name} {seconds:.3f} s" for name, seconds in stage.seconds.items())
-        errors.print(f"timings: {shown}", highlight=False, soft_wrap=True)
+        errors.print(stage.line(), highlight=False, soft_wrap=True)
 
 
 @app.command()
