@@ -13,6 +13,7 @@ from mutinfo._results import ConfidenceInterval, IndependenceResult
 from mutinfo._warnings import (
     ConstantInputWarning,
     ConvergenceWarning,
+    CoverageWarning,
     EstimatorCapWarning,
     MutinfoWarning,
     NonStationaryWarning,
@@ -62,6 +63,7 @@ __all__ = [
     "ConfidenceInterval",
     "ConstantInputWarning",
     "ConvergenceWarning",
+    "CoverageWarning",
     "EstimatorCapWarning",
     "IBCurve",
     "IndependenceResult",

@@ -13,6 +13,7 @@ import numpy as np
 from mutinfo._information import Information
 from mutinfo._resampling import CI_METHODS, Engine, interval_nats, subsample_size
 from mutinfo._validation import check_k, check_positive_int, check_rng
+from mutinfo._warnings import CoverageWarning
 
 __all__ = ["ConfidenceInterval", "IndependenceResult"]
 
@@ -155,6 +156,11 @@ class IndependenceResult:
         ConfidenceInterval
             End points in the unit of ``statistic``.
 
+        Warns
+        -----
+        CoverageWarning
+            With ``method="percentile"``, which under-covers (see Notes).
+
         Notes
         -----
         Subsample size: b = floor(n/2). With half-samples the finite-population factor
@@ -172,8 +178,14 @@ class IndependenceResult:
 
         The sqrt(n) rate fails when the true MI is 0 (the estimator then converges at
         rate n); intervals for near-independent data are then conservative.
-        ``"percentile"`` is not bias-corrected, so with plug-in estimators on large tables
-        it covers less than ``"basic"``.
+        ``"percentile"`` is not bias-corrected: every bootstrap replicate carries the
+        estimator's bias on top of the sample's, so the interval sits off the truth by about
+        the bias. It warns (:class:`~mutinfo.CoverageWarning`) whenever it is asked for.
+        Measured coverage of nominal 0.90 intervals, plug-in MI, 100 data sets each
+        (``python benchmarks/ci_coverage.py``): 8 x 8 table with I = 0.78 bits at
+        n = 300: percentile 0.10, basic 0.82, subsample 0.89; the same at n = 3000: 0.84,
+        0.90, 0.88; 4 x 4 at n = 300: 0.82, 0.90, 0.92; independent 8 x 8 (I = 0) at
+        n = 300: 0.00, 0.99, 0.98.
 
         References
         ----------
@@ -199,6 +211,14 @@ class IndependenceResult:
         n_resamples = check_positive_int(n_resamples, "n_resamples")
         generator = check_rng(rng)
         level = float(confidence_level)
+        if method == "percentile":
+            warnings.warn(
+                "percentile bootstrap intervals are not bias-corrected and cover the truth less "
+                "often than their nominal level (0.10 instead of 0.90 for plug-in MI of an 8 x 8 "
+                "table at n = 300); use method='subsample' (the default) or 'basic'.",
+                CoverageWarning,
+                stacklevel=2,
+            )
         engine = self._engine
         if engine is None:  # a constant variable: the quantity is exactly 0
             zero = Information(0.0, base=self.base, method=self.method, n=self.n, quantity="")

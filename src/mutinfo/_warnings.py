@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "ConstantInputWarning",
     "ConvergenceWarning",
+    "CoverageWarning",
     "EstimatorCapWarning",
     "MutinfoWarning",
     "NonStationaryWarning",
@@ -41,6 +42,10 @@ class UndersampledWarning(MutinfoWarning):
 
 class ConvergenceWarning(MutinfoWarning):
     """An iterative algorithm stopped at its iteration limit before meeting its tolerance."""
+
+
+class CoverageWarning(MutinfoWarning):
+    """A confidence-interval method is known to cover the truth less often than its nominal level."""
 
 
 class EstimatorCapWarning(MutinfoWarning):
