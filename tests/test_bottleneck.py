@@ -397,5 +397,5 @@ def test_information_plane_on_given_data_and_bad_input():
         information_plane(learning_rate=-1.0)
     with pytest.raises(ValueError, match="`x` and `y` must be given together"):
         information_plane(x)
-    with pytest.raises(ValueError, match="same n >= 4"):
+    with pytest.raises(ValueError, match="same number of samples"):
         information_plane(x, y[:10])

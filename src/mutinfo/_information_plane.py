@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 
 from mutinfo._information import Information
-from mutinfo._validation import check_base, check_positive_int, check_rng
+from mutinfo._validation import check_base, check_positive_int, check_rng, check_same_length, to_variable
 from mutinfo._warnings import UndersampledWarning
 from mutinfo.measures import entropy, mutual_info
 
@@ -120,16 +120,12 @@ def _load(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         return frame.drop(columns="digit").to_numpy(np.float64) / 16.0, frame["digit"].to_numpy()
     if x is None or y is None:
         raise ValueError("`x` and `y` must be given together (or neither, for the digits); got only one.")
-    xa = np.asarray(x, dtype=np.float64)
-    ya = np.asarray(y)
-    if xa.ndim != 2 or ya.ndim != 1 or xa.shape[0] != ya.shape[0] or xa.shape[0] < 4:
-        raise ValueError(
-            "`x` must be 2-D (n, features) and `y` 1-D with the same n >= 4; "
-            f"got shapes {xa.shape} and {ya.shape}."
-        )
-    if not np.isfinite(xa).all():
-        raise ValueError("`x` must contain only finite numbers; got NaN or inf.")
-    return xa, np.unique(ya, return_inverse=True)[1]
+    vx = to_variable(x, "x", discrete=False)
+    vy = to_variable(y, "y", discrete=True)
+    n = check_same_length(vx, vy)
+    if n < 4:
+        raise ValueError(f"`x` and `y` must have at least 4 samples; got {n}.")
+    return vx.values.reshape(n, -1), vy.values
 
 
 def _forward(

@@ -567,11 +567,18 @@ def ib_curve(
     if isinstance(betas, (str, bytes)):
         raise TypeError(f"`betas` must be a 1-D array of numbers >= 0; got {_show(betas)}.")
     try:
-        grid = np.asarray(betas, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"`betas` must be a 1-D array of numbers >= 0; got {_show(betas)}.") from None
+        raw = np.asarray(betas)
+    except ValueError:  # ragged
+        raise ValueError(f"`betas` must be a non-empty 1-D array of numbers; got {_show(betas)}.") from None
+    if raw.dtype == bool or not (
+        np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.floating)
+    ):
+        raise TypeError(
+            f"`betas` must be a 1-D array of real numbers >= 0; got {_show(betas)} (dtype {raw.dtype})."
+        )
+    grid = raw.astype(np.float64)
     if grid.ndim != 1 or grid.size == 0:
-        raise ValueError(f"`betas` must be a non-empty 1-D array; got shape {grid.shape}.")
+        raise ValueError(f"`betas` must be a non-empty 1-D array; got shape {grid.shape}: {_show(betas)}.")
     if not np.isfinite(grid).all() or (grid < 0).any():
         raise ValueError(f"`betas` must hold finite numbers >= 0; got {_show(betas)}.")
     grid = np.sort(grid)
