@@ -128,7 +128,8 @@ def load_table(data: Path, sep: str | None, quiet: bool) -> pd.DataFrame:
     except ValueError as exc:
         raise usage(str(exc)) from exc
     try:
-        frame = read_table(data, separator)
+        with bar(quiet, f"reading {data.name}", None):  # open-ended: no row count in advance
+            frame = read_table(data, separator)
     except DataError as exc:
         raise fail(str(exc)) from exc
     frame, notes = convert_times(frame)
