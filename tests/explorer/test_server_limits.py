@@ -531,3 +531,20 @@ def test_api_requests_take_turns_and_the_page_stays_quick():
             assert started == ["a"]  # "b" timed out in the queue and never ran
             assert http.get("/api/testonly/hold", params={"tag": "c"}).status_code == 200
             assert started == ["a", "c"]
+
+
+def test_store_keeps_uploads_within_a_memory_budget(monkeypatch):
+    client = TestClient(create_app())
+    first = _upload(client, _csv(200, cols=6)).json()["token"]
+    table_bytes = yourdata._STORE[first]["memory"]
+    assert table_bytes > 0
+    # a budget of two and a half such tables keeps the newest two
+    monkeypatch.setattr(yourdata, "MAX_STORE_BYTES", int(2.5 * table_bytes))
+    tokens = [_upload(client, _csv(200, cols=6)).json()["token"] for _ in range(3)]
+    assert list(yourdata._STORE)[-2:] == tokens[1:]
+    assert sum(e["memory"] for e in yourdata._STORE.values()) <= 2.5 * table_bytes
+    assert first not in yourdata._STORE and tokens[0] not in yourdata._STORE
+    # one upload larger than the whole budget is still kept (alone): it passed the upload limits
+    monkeypatch.setattr(yourdata, "MAX_STORE_BYTES", 1)
+    big = _upload(client, _csv(300, cols=6)).json()["token"]
+    assert list(yourdata._STORE) == [big]

@@ -89,7 +89,7 @@ class ExposedServerWarning(mi.MutinfoWarning):
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DEFAULT_MAX_ROWS = 50_000
 DEFAULT_MAX_COLUMNS = 30
-DEFAULT_MAX_UPLOADS = 8
+DEFAULT_MAX_UPLOADS = 32
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class ServerSettings:
 
     A table limit left at None means the built-in default (:data:`DEFAULT_MAX_UPLOAD_BYTES`
     = 20 MiB, :data:`DEFAULT_MAX_ROWS` = 50 000, :data:`DEFAULT_MAX_COLUMNS` = 30,
-    :data:`DEFAULT_MAX_UPLOADS` = 8), as held by :mod:`mutinfo.explorer.routes.yourdata`.
+    :data:`DEFAULT_MAX_UPLOADS` = 32), as held by :mod:`mutinfo.explorer.routes.yourdata`.
 
     Parameters
     ----------
@@ -119,7 +119,7 @@ class ServerSettings:
     max_abandoned : int, default 4
         How many timed-out computations may still be running before new requests to
         ``/api/`` get 503 (``MUTINFO_EXPLORER_MAX_ABANDONED``).
-    max_concurrent : int, default 4
+    max_concurrent : int, default 8
         How many ``/api/`` requests run at once; the others wait their turn in order,
         holding no worker thread, and the wait counts toward their deadline. This keeps
         worker threads free for the page and its static files under load
@@ -137,7 +137,7 @@ class ServerSettings:
     max_uploads: int | None = None
     request_timeout_s: float = 30.0
     max_abandoned: int = 4
-    max_concurrent: int = 4
+    max_concurrent: int = 8
 
     def __post_init__(self) -> None:
         for f in fields(self):

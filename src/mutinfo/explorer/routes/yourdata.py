@@ -3,9 +3,10 @@
 A CSV is uploaded (``POST /api/yourdata/upload``, at most :data:`MAX_BYTES`, enforced while
 reading), parsed in memory and kept in an in-memory table under a random token; nothing is
 written to disk (the multipart body is parsed by :func:`mutinfo.explorer.limits.read_upload`,
-never spooled to a temporary file), and at most :data:`MAX_SESSIONS` uploads are held (the
-oldest is dropped first). The app's :class:`~mutinfo.explorer.limits.ServerSettings` can
-change these limits; the module constants are the defaults.
+never spooled to a temporary file), and at most :data:`MAX_SESSIONS` uploads taking at most
+:data:`MAX_STORE_BYTES` together are held (the oldest is dropped first). The app's
+:class:`~mutinfo.explorer.limits.ServerSettings` can change these limits; the module
+constants are the defaults.
 ``GET /api/yourdata/analyze`` ranks the columns by MI with a chosen target, with permutation
 p-values and Benjamini-Hochberg q-values, and computes the MI matrix;
 ``GET /api/yourdata/download`` returns the ranking as CSV with formula-like cells escaped
@@ -41,8 +42,11 @@ router = APIRouter(prefix="/api/yourdata", tags=["yourdata"])
 
 #: Largest upload accepted, in bytes (20 MB).
 MAX_BYTES = _server_limits.DEFAULT_MAX_UPLOAD_BYTES
-#: Most uploads held in memory at once.
+#: Most uploads held in memory at once (the oldest is dropped first) ...
 MAX_SESSIONS = _server_limits.DEFAULT_MAX_UPLOADS
+#: ... and the most memory their parsed tables may take together, in bytes (pandas' deep
+#: ``memory_usage``); the newest upload is always kept.
+MAX_STORE_BYTES = 512 * 1024 * 1024
 #: Limits that keep one analysis interactive; larger tables belong to ``mutinfo analyze``.
 MAX_ROWS = _server_limits.DEFAULT_MAX_ROWS
 MAX_COLUMNS = _server_limits.DEFAULT_MAX_COLUMNS
@@ -214,10 +218,18 @@ async def upload(request: Request) -> dict[str, Any]:
     size = len(raw)
     table = await run_in_threadpool(_parse, raw, filename or "upload.csv", lim)  # keep the loop free
     del raw
+    memory = int(await run_in_threadpool(lambda: table.memory_usage(deep=True).sum()))
     token = secrets.token_urlsafe(16)
     with _LOCK:
-        _STORE[token] = {"table": table, "filename": filename or "upload.csv", "bytes": size}
-        while len(_STORE) > lim["max_sessions"]:
+        _STORE[token] = {
+            "table": table,
+            "filename": filename or "upload.csv",
+            "bytes": size,
+            "memory": memory,
+        }
+        while len(_STORE) > lim["max_sessions"] or (
+            len(_STORE) > 1 and sum(e["memory"] for e in _STORE.values()) > MAX_STORE_BYTES
+        ):
             old, _ = _STORE.popitem(last=False)
             for key in [key for key in _RESULTS if key[0] == old]:
                 del _RESULTS[key]
