@@ -13,6 +13,7 @@ import math
 import pytest
 
 import mutinfo as mi
+from mutinfo.explorer import precompute_representation as pre
 from mutinfo.explorer.routes import representation as rep
 
 from .conftest import open_section, renders, shoot, value, wait_render
@@ -30,7 +31,7 @@ def press(page, selector: str, key: str) -> None:
 
 
 def stored(data: str, batch: int) -> dict:
-    runs = rep.load_runs()
+    runs = pre.load_runs()
     assert runs is not None, "representation_runs.json is missing"
     return next(r for r in runs["runs"][data] if r["batch_size"] == batch)
 
@@ -62,8 +63,8 @@ def test_representation_slider_digits_live_training_and_screenshots(page, phone_
     open_section(page, SID)
     assert page.input_value("#rep-data") == "gaussian" and page.input_value("#rep-batch") == "6"
     check_shown(page, "gaussian")
-    a, b = rep.make_views("gaussian")
-    assert value(page, "rep-truth") == pytest.approx(rep.gaussian_true_mi(), abs=1e-12)
+    a, b = pre.make_views("gaussian")
+    assert value(page, "rep-truth") == pytest.approx(pre.gaussian_true_mi(), abs=1e-12)
     assert value(page, "rep-truth-sub") == pytest.approx(
         float(mi.mutual_info(a, b, method="gaussian")), abs=1e-12
     )
@@ -81,7 +82,7 @@ def test_representation_slider_digits_live_training_and_screenshots(page, phone_
     )
     live = float(page.get_attribute('[data-testid="rep-train-status"]', "data-value"))
     assert 0 < live <= 6.0 + 1e-9  # held-out InfoNCE at N = 64 is at most log2 64 bits
-    again = rep.train("gaussian", 64, n=rep.LIVE["n_pairs"], max_epochs=rep.LIVE["max_epochs"], patience=5)
+    again = pre.train("gaussian", 64, n=rep.LIVE["n_pairs"], max_epochs=rep.LIVE["max_epochs"], patience=5)
     assert live == again["estimate"]  # the number shown is the library's, for the live settings
     assert page.evaluate("document.getElementById('rep-curve').data.length") == 4  # + the live curve
     assert "held-out pairs" in page.text_content('[data-testid="rep-train-status"]')
@@ -103,8 +104,8 @@ def test_representation_slider_digits_live_training_and_screenshots(page, phone_
     page.select_option("#rep-data", "digits")
     wait_render(page, SID, before)
     check_shown(page, "digits")
-    da, db = rep.make_views("digits")
-    assert value(page, "rep-truth") == pytest.approx(float(rep.digits_reference(da, db)), abs=1e-12)
+    da, db = pre.make_views("digits")
+    assert value(page, "rep-truth") == pytest.approx(float(pre.digits_reference(da, db)), abs=1e-12)
     assert value(page, "rep-truth-sub") == pytest.approx(math.log2(1797), abs=1e-12)
     assert page.evaluate("document.getElementById('rep-views').data.length") == 2 * rep.N_DIGIT_PAIRS
     assert page.locator("#representation table").count() >= 1

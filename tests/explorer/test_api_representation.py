@@ -19,6 +19,7 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 
 import mutinfo as mi
+from mutinfo.explorer import precompute_representation as pre
 from mutinfo.explorer.app import create_app
 from mutinfo.explorer.routes import representation as rep
 
@@ -48,18 +49,18 @@ def gaussian_mi_from_covariance(rho: float, dim: int) -> float:
 def test_gaussian_view_truth_cap_and_library_check(client):
     body = get(client, data="gaussian", log2_batch=5)
     assert body["batch_size"] == 32 and body["cap"] == pytest.approx(5.0, abs=1e-12)
-    a, b = rep.make_views("gaussian")
+    a, b = pre.make_views("gaussian")
     # the generator's correlation, measured, is the one the closed form assumes
-    rho = np.mean([np.corrcoef(a[:, j], b[:, j])[0, 1] for j in range(rep.GAUSS_DIM)])
-    rho_true = math.sqrt(1 - 2 ** (-2 * rep.GAUSS_TRUE_BITS / rep.GAUSS_DIM))
+    rho = np.mean([np.corrcoef(a[:, j], b[:, j])[0, 1] for j in range(pre.GAUSS_DIM)])
+    rho_true = math.sqrt(1 - 2 ** (-2 * pre.GAUSS_TRUE_BITS / pre.GAUSS_DIM))
     assert rho == pytest.approx(rho_true, abs=0.01)
     truth = body["references"]["truth"]
     assert truth["kind"] == "exact" and truth["unit"] == "bits"
-    assert truth["value"] == pytest.approx(gaussian_mi_from_covariance(rho_true, rep.GAUSS_DIM), abs=1e-9)
+    assert truth["value"] == pytest.approx(gaussian_mi_from_covariance(rho_true, pre.GAUSS_DIM), abs=1e-9)
     assert truth["value"] == pytest.approx(6.0, abs=1e-9)
     check = body["references"]["library_check"]
     assert check["value"] == pytest.approx(float(mi.mutual_info(a, b, method="gaussian")), abs=1e-12)
-    assert check["method"] == "gaussian" and check["n"] == rep.N_PAIRS
+    assert check["method"] == "gaussian" and check["n"] == pre.N_PAIRS
     assert check["value"] == pytest.approx(truth["value"], abs=0.15)  # sd about 0.04 bits at n = 3000
     assert len(body["samples"]["a"]) == rep.N_SCATTER
     assert body["samples"]["a"][0] == pytest.approx(a[0, 0], abs=1e-4)
@@ -67,8 +68,8 @@ def test_gaussian_view_truth_cap_and_library_check(client):
 
 def test_digit_views_bracket_and_reference(client):
     body = get(client, data="digits", log2_batch=9)
-    a, b = rep.make_views("digits")
-    assert a.shape == b.shape == (rep.N_PAIRS, 64)
+    a, b = pre.make_views("digits")
+    assert a.shape == b.shape == (pre.N_PAIRS, 64)
     # two independent augmentations of the same images: alike, never identical, and more alike than
     # views of different images
     same = np.corrcoef(a.ravel(), b.ravel())[0, 1]
@@ -77,28 +78,28 @@ def test_digit_views_bracket_and_reference(client):
     ceiling = body["references"]["ceiling"]
     assert ceiling["value"] == pytest.approx(math.log2(1797), abs=1e-12) and ceiling["kind"] == "exact"
     lower = body["references"]["lower"]
-    assert lower["value"] == pytest.approx(float(rep.digits_reference(a, b)), abs=1e-12)
-    assert lower["method"] == "ksg1" and lower["n"] == rep.N_PAIRS
+    assert lower["value"] == pytest.approx(float(pre.digits_reference(a, b)), abs=1e-12)
+    assert lower["method"] == "ksg1" and lower["n"] == pre.N_PAIRS
     assert 1.0 < lower["value"] < ceiling["value"]
     assert len(body["samples"]["a"]) == rep.N_DIGIT_PAIRS and len(body["samples"]["a"][0]) == 8
 
 
 def test_views_are_reproducible_and_validated():
-    a1, b1 = rep.make_views("digits", 50, seed=4)
-    a2, b2 = rep.make_views("digits", 50, seed=4)
+    a1, b1 = pre.make_views("digits", 50, seed=4)
+    a2, b2 = pre.make_views("digits", 50, seed=4)
     assert np.array_equal(a1, a2) and np.array_equal(b1, b2)
-    assert not np.array_equal(a1, rep.make_views("digits", 50, seed=5)[0])
+    assert not np.array_equal(a1, pre.make_views("digits", 50, seed=5)[0])
     with pytest.raises(ValueError, match=r"`data` must be one of \['digits', 'gaussian'\]; got 'cifar'"):
-        rep.make_views("cifar")
+        pre.make_views("cifar")
     with pytest.raises(ValueError, match=r"`n` must be an integer >= 2; got 1"):
-        rep.make_views("gaussian", 1)
+        pre.make_views("gaussian", 1)
 
 
 @pytest.mark.parametrize("data", ["gaussian", "digits"])
 def test_stored_runs_respect_the_ceiling(client, data):
     body = get(client, data=data, log2_batch=4)
     curve = body["curve"]
-    assert [r["batch_size"] for r in curve] == [2**k for k in rep.BATCH_LOG2]
+    assert [r["batch_size"] for r in curve] == [2**k for k in pre.BATCH_LOG2]
     for r in curve:
         assert r["cap"] == pytest.approx(math.log2(r["batch_size"]), abs=1e-12)
         # each held-out batch term is at most log N, so the mean is too
@@ -107,7 +108,7 @@ def test_stored_runs_respect_the_ceiling(client, data):
     assert selected["batch_size"] == 16 and len(selected["train_curve"]) == selected["epochs"]
     assert len(selected["valid_curve"]) == selected["epochs"]
     assert body["estimate"]["value"] == selected["estimate"] and body["estimate"]["unit"] == "bits"
-    assert body["precomputed"]["training"] == rep.TRAINING
+    assert body["precomputed"]["training"] == pre.TRAINING
     # the true MI (6 bits; for the digits more than the lower reference) is above log2 4 and log2 8:
     # there the bound ends close under the ceiling
     for r in curve[:2]:
