@@ -71,11 +71,29 @@ VALID_DATA: dict[str, Any] = {
     "source": _DRIVEN,
     "target": _SERIES,
     "pvalues": _PVALUES,
+    # a joint probability table p(x, y) (information bottleneck) and a sweep of its betas
+    "p_xy": np.array([[0.2, 0.05, 0.05], [0.05, 0.2, 0.05], [0.05, 0.05, 0.1], [0.1, 0.05, 0.05]]),
+    "betas": np.array([0.5, 2.0, 8.0]),
 }
+#: Valid values of required options that are not data (passed by keyword).
+REQUIRED_OPTIONS: dict[str, Any] = {"beta": 2.0, "n_clusters": 2}
 LINKED = {"x", "y", "z", "data", "X", "labels_true", "labels_pred", "source", "target"}
 
 #: Options that are integers with a lower bound of 1 (0, -1, 2.5 and "3" are all illegal).
-POSITIVE_INT = {"k", "n_resamples", "n_surrogates", "n_null", "k_perm", "n_neighbors", "block_size"}
+POSITIVE_INT = {
+    "k",
+    "n_resamples",
+    "n_surrogates",
+    "n_null",
+    "k_perm",
+    "n_neighbors",
+    "block_size",
+    "n_clusters",
+    "max_iter",
+    "n_epochs",
+    "n_bins",
+    "batch_size",
+}
 #: Options that are integers >= 1 but also accept a string rule such as "auto".
 POSITIVE_INT_OR_RULE = {"history", "source_history", "lag"}
 #: Options that name a choice among strings.
@@ -106,6 +124,7 @@ class Target:
     extra: dict[str, Any] = field(default_factory=dict)  # keyword arguments always passed
     legal: set[str] = field(default_factory=set)  # case labels that are legal for this target
     sklearn: bool = False  # a scikit-learn estimator: its own validation messages are accepted
+    optional: set[str] = field(default_factory=set)  # data arguments whose default is None
 
 
 def _score_call(weights: Any, known_edges: Any) -> Any:
@@ -143,7 +162,12 @@ LEGAL: dict[str, set[str]] = {
     "MutualInfoSelector.fit": {"k=n"},  # k counts features: more than p keeps all, with a warning
 }
 #: Keyword arguments for the valid baseline of a target.
-EXTRA: dict[str, dict[str, Any]] = {"MutualInfoSelector.fit": {"k": 2}}
+EXTRA: dict[str, dict[str, Any]] = {
+    "MutualInfoSelector.fit": {"k": 2},
+    "information_plane": {"n_epochs": 2, "hidden": (3,)},  # a tiny MLP: the inputs are under test
+}
+#: Valid data that differ from VALID_DATA for one target.
+VALID_FOR: dict[str, dict[str, Any]] = {"information_plane": {"x": _DATA, "y": _LABELS_A}}
 
 
 def _public_objects() -> list[tuple[str, Any]]:
@@ -187,18 +211,39 @@ def _classify(name: str, obj: Any) -> Target | str:
         )
     if inspect.isfunction(obj):
         sig = inspect.signature(obj)
+        params = list(sig.parameters.values())
+        positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        required = [p.name for p in params if p.kind in positional and p.default is inspect.Parameter.empty]
+        # data: required positional arguments, and optional positional-only ones named like data
         data = [
             p.name
-            for p in sig.parameters.values()
-            if p.kind is inspect.Parameter.POSITIONAL_ONLY and p.default is inspect.Parameter.empty
+            for p in params
+            if p.kind in positional
+            and (p.name in VALID_DATA or p.kind is inspect.Parameter.POSITIONAL_ONLY)
+            and (p.default is inspect.Parameter.empty or p.name in VALID_DATA)
+            and p.name not in REQUIRED_OPTIONS
         ]
         unknown = [d for d in data if d not in VALID_DATA]
+        unknown += [r for r in required if r not in VALID_DATA and r not in REQUIRED_OPTIONS]
         if unknown:
             return f"UNKNOWN data arguments {unknown}"
-        options = {p.name: p for p in sig.parameters.values() if p.kind is inspect.Parameter.KEYWORD_ONLY}
+        options = {
+            p.name: p
+            for p in params
+            if p.kind is inspect.Parameter.KEYWORD_ONLY or (p.kind in positional and p.name not in data)
+        }
         extra = {k: v for k, v in CHEAP.items() if k in options}
+        extra |= {k: v for k, v in REQUIRED_OPTIONS.items() if k in required}
+        extra |= EXTRA.get(name, {})
         return Target(
-            name=name, call=obj, data=data, options=options, extra=extra, legal=LEGAL.get(name, set())
+            name=name,
+            call=obj,
+            data=data,
+            options=options,
+            extra=extra,
+            valid=VALID_FOR.get(name, {}),
+            legal=LEGAL.get(name, set()),
+            optional={p.name for p in params if p.name in data and p.default is None},
         )
     return "UNKNOWN kind of public object"
 
@@ -246,7 +291,7 @@ def _data_cases(t: Target) -> list[Case]:
         inf = arr.copy()
         inf.flat[2] = np.inf
         ninf = arr.copy()
-        ninf.flat[3] = -np.inf  # off the diagonal of a (p, p) weight matrix
+        ninf.flat[min(3, ninf.size - 1)] = -np.inf  # off the diagonal of a (p, p) weight matrix
         cases += [
             Case(f"{d}=nan", {d: nan}, (d,), ("nan",)),
             Case(f"{d}=inf", {d: inf}, (d,), ("inf",)),
@@ -260,9 +305,9 @@ def _data_cases(t: Target) -> list[Case]:
                 ("object", "opaque"),
             ),
             Case(f"{d}=str", {d: "abc"}, (d,), ("str", "abc")),
-            Case(f"{d}=None", {d: None}, (d,), ("None",)),
+            *([Case(f"{d}=None", {d: None}, (d,), ("None",))] if d not in t.optional else []),
             Case(f"{d}=generator", {d: (e for e in arr)}, (d,), ("generator", "iterator")),
-            Case(f"{d}=0-d scalar", {d: np.float64(1.5)}, (d,), ("1.5", "scalar")),
+            Case(f"{d}=0-d scalar", {d: np.float64(1.5)}, (d,), ("1.5", "scalar", "shape ()")),
             Case(f"{d}=ragged list", {d: [[1.0, 2.0], [3.0]]}, (d,), ("[", "inhomogeneous", "sequence")),
             Case(f"{d}=complex", {d: arr + 1j}, (d,), ("complex",)),
         ]
@@ -466,3 +511,16 @@ if __name__ == "__main__":
     for name, count in counts.items():
         print(f"| `{name}`{' ' * (width - len(name))} | {count:4d} |")
     print(f"| total ({len(counts)} entry points) | {sum(counts.values())} |", file=sys.stdout)
+
+
+def test_percentile_interval_warns_of_its_coverage():
+    """Percentile bootstrap intervals under-cover biased MI estimators (benchmarks/ci_coverage.py)."""
+    x = np.arange(300) % 8
+    y = np.where(np.arange(300) % 3 == 0, (x + 1) % 8, x)
+    res = mi.independence_test(x, y, method="plugin", n_resamples=1, rng=0)
+    with pytest.warns(mi.CoverageWarning, match="percentile"):
+        res.confidence_interval(method="percentile", n_resamples=20, rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", mi.CoverageWarning)
+        res.confidence_interval(method="subsample", n_resamples=20, rng=0)
+        res.confidence_interval(method="basic", n_resamples=20, rng=0)
