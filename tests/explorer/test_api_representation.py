@@ -190,6 +190,14 @@ def test_without_torch_the_page_still_renders_and_says_why(client, monkeypatch):
     assert response.status_code == 503 and "mutinfo[neural]" in response.json()["detail"]
 
 
+def test_without_the_stored_runs_the_page_says_how_to_make_them(client, monkeypatch):
+    monkeypatch.setattr(rep, "load_runs", lambda: None)
+    body = get(client, data="gaussian", log2_batch=6)
+    assert body["curve"] == [] and body["selected"] is None and body["estimate"] is None
+    assert "python -m mutinfo.explorer.precompute_representation" in body["verdict"]
+    assert body["references"]["truth"]["value"] == pytest.approx(6.0, abs=1e-9)  # still computed
+
+
 @pytest.mark.parametrize(
     ("url", "params"),
     [
