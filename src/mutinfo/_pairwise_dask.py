@@ -39,6 +39,9 @@ TASK_SECONDS = 0.1
 #: Minimum number of tasks per worker thread (load balance at the end of the job).
 MIN_TASKS_PER_THREAD = 4
 
+#: Tasks in flight per worker thread (the rest wait in the driver).
+WINDOW_PER_THREAD = 2
+
 
 def _run_task(left: Prepared, right: Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
     """One block task on a worker, on one numba thread: all pairs (i, j), i < j, with i a
@@ -115,22 +118,62 @@ def run_dask(
     threads = max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
     b = int(block_size) if block_size is not None else choose_block_size(prep.p, _pair_cost(prep), threads)
     blocks = block_ranges(prep.p, b)
-    # One block at a time, so the driver holds one extra block copy. hash=False: a fresh
-    # key per call, so finishing one call never touches another's data. No broadcast:
-    # scatter spreads the blocks over the workers, and a task's worker fetches the blocks
-    # it lacks (and drops copies it no longer needs: the active memory manager).
-    parts = [client.scatter(prep.take(lo, hi), hash=False) for lo, hi in blocks]
-    futures = [
-        client.submit(_run_task, parts[a], parts[c], pure=False)
-        for a in range(len(blocks))
-        for c in range(a, len(blocks))
+    # One block at a time, so the driver holds one extra block copy; block a goes to worker
+    # a mod W (no broadcast). hash=False: a fresh key per call, so finishing one call never
+    # touches another's data.
+    addresses = sorted(workers)
+    parts: list[Any] = [
+        client.scatter(prep.take(lo, hi), workers=[addresses[a % len(addresses)]], hash=False)
+        for a, (lo, hi) in enumerate(blocks)
     ]
-    del parts  # each block is released once the last task that needs it is done
+    # Tasks (a, c), a <= c, row by row; uses[a]: tasks still to finish that read block a.
+    order = [(a, c) for a in range(len(blocks)) for c in range(a, len(blocks))]
+    uses = np.zeros(len(blocks), dtype=np.int64)
+    for a, c in order:
+        uses[a] += 1
+        uses[c] += a != c
+    # A window of tasks in flight per worker, not the whole job, each task pinned to the
+    # worker the driver picked: distributed's active memory manager drops a fetched block
+    # copy only once no *waiting* task may want it (submitting every task at once would let
+    # each worker collect copies of most blocks), and the scheduler would otherwise pile
+    # the tasks of one row onto the worker that holds its block. The window also keeps the
+    # scheduler's graph small.
+    slots = {w: WINDOW_PER_THREAD * max(1, int(workers[w].get("nthreads", 1))) for w in addresses}
+    pending = iter(order)
+    running: dict[Any, tuple[int, int, str]] = {}
+
+    def submit_next(worker: str) -> Any:
+        nxt = next(pending, None)
+        if nxt is None:
+            return None
+        a, c = nxt
+        future = client.submit(
+            _run_task, parts[a], parts[c], pure=False, workers=[worker], allow_other_workers=False
+        )
+        running[future] = (a, c, worker)
+        return future
+
+    for _ in range(max(slots.values())):
+        for w in addresses:
+            if slots[w] > 0:
+                slots[w] -= 1
+                submit_next(w)
+    done_futures = as_completed(list(running))
     try:
-        for future in as_completed(futures):
-            yield future.result()
+        for future in done_futures:
+            a, c, worker = running.pop(future)
+            result = future.result()
+            for blk in {a, c}:
+                uses[blk] -= 1
+                if uses[blk] == 0:
+                    parts[blk] = None  # the driver's last reference: the block is freed
+            following = submit_next(worker)
+            if following is not None:
+                done_futures.add(following)
+            yield result
     finally:
-        client.cancel(futures)  # only unfinished ones remain (after an error)
+        client.cancel(list(running))  # only unfinished ones remain (after an error)
+        client.cancel([f for f in parts if f is not None])
         if owned:
             client.close()
 

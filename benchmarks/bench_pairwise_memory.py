@@ -1,0 +1,197 @@
+"""Peak memory per Dask worker of ``mi.pairwise(engine="dask")``: broadcast vs column blocks.
+
+Until November 2026 the Dask engine broadcast all prepared columns to every worker
+(``client.scatter(prep, broadcast=True)``), so each worker held about 26 bytes per sample
+and column whatever the cluster size. The engine now cuts the prepared columns into blocks,
+places block a on worker a mod W, and gives each task the two block futures it needs, so a
+worker holds its share of the blocks plus the few it fetches for its running task.
+
+This module measures both on a fresh ``distributed.LocalCluster`` per case (W worker
+processes, one thread each, loopback): the "broadcast" rows rerun the old scheme (the same
+kernel and tasks; only the data movement differs), the "blocks" rows call
+``mi.pairwise(..., engine="dask")`` itself. The number reported is the largest resident set
+size of each worker process sampled during the job (``psutil``, every 0.5 s from the
+driver, at task boundaries) minus its size after the warm-up (import of mutinfo, numba
+cache loaded), i.e. the memory the job added, and the workers' lifetime peak RSS
+(``ru_maxrss``). Each job is stopped after
+``SECONDS`` of work (through the ``progress`` callback, which cancels the remaining tasks):
+the prepared data reach the workers before the first task runs, so the peak is reached in
+the first seconds; a full p = 1000 run is in ``bench_pairwise``.
+
+Cases: p = 1000, n = 2000, W = 2 (the issue's size) and p = 2000, n = 10,000 (block size
+32, W = 2 and 8), a small proxy for p = 20,000 genes at n = 10,000 cells.
+``quick`` runs p = 300, n = 2000, W = 2 only.
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+from typing import Any
+
+import numpy as np
+
+import mutinfo as mi
+from benchmarks.common import row
+
+__all__ = ["run"]
+
+#: Seconds of work before a job is stopped.
+SECONDS = 30.0
+
+
+class _Stop(Exception):
+    """Raised by the progress callback to end a job early."""
+
+
+def _data(n: int, p: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    for j in range(1, p):
+        X[:, j] += 0.6 * X[:, j - 1]
+    return X
+
+
+def _warm_worker() -> None:
+    import mutinfo as mi_worker
+
+    mi_worker.pairwise(_data(200, 4), n_jobs=1)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 1e6
+
+
+class _Sampler:
+    """Largest RSS of each worker seen so far, sampled at most every 0.5 s."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.last = 0.0
+        self.high: dict[str, float] = {}
+
+    def __call__(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if force or now - self.last >= 0.5:
+            self.last = now
+            for w, mb in self.client.run(_rss_mb).items():
+                self.high[w] = max(self.high.get(w, 0.0), mb)
+
+
+def _old_task(prep: Any, task: tuple[int, int, int, int]) -> int:
+    """A block task of the broadcast scheme: the whole prepared table is an argument."""
+    from mutinfo._threads import numba_threads
+    from mutinfo.pairwise import compute_pairs, task_pairs
+
+    ii, jj = task_pairs(task)
+    with numba_threads(1):
+        compute_pairs(prep, prep, ii, jj)
+    return int(ii.shape[0])
+
+
+def _broadcast(client: Any, X: np.ndarray, b: int, seconds: float, sample: _Sampler) -> int:
+    """The old scheme: every worker receives all prepared columns. Returns pairs done."""
+    from distributed import as_completed
+
+    from mutinfo.pairwise import block_tasks, prepare
+
+    prep = prepare(X, method="auto", discrete="auto", k=3, base=2, rng=None)
+    tasks = block_tasks(prep.p, b)
+    shared = client.scatter(prep, broadcast=True, hash=False)
+    futures = client.map(_old_task, [shared] * len(tasks), tasks, pure=False)
+    start, done = time.perf_counter(), 0
+    try:
+        for future in as_completed(futures):
+            done += future.result()
+            sample()
+            if time.perf_counter() - start > seconds:
+                break
+    finally:
+        client.cancel(futures)
+        client.cancel(shared)
+    return done
+
+
+def _blocks(client: Any, X: np.ndarray, b: int, seconds: float, sample: _Sampler) -> int:
+    """The engine as shipped, stopped after ``seconds`` through its progress callback."""
+    start = time.perf_counter()
+    count = [0]
+
+    def stop(done: int, total: int) -> None:
+        count[0] = done
+        sample()
+        if done and time.perf_counter() - start > seconds:
+            raise _Stop
+
+    try:
+        mi.pairwise(X, engine="dask", client=client, block_size=b, progress=stop)
+    except _Stop:
+        pass
+    return count[0]
+
+
+def _case(mode: str, n: int, p: int, workers: int, b: int, seconds: float) -> dict:
+    from distributed import Client, LocalCluster
+
+    X = _data(n, p, seed=1)
+    prepared_mb = 26 * n * p / 1e6
+    with (
+        LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            memory_limit=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.run(_warm_worker)
+        before = client.run(_rss_mb)
+        sample = _Sampler(client)
+        start = time.perf_counter()
+        done = (_broadcast if mode == "broadcast" else _blocks)(client, X, b, seconds, sample)
+        elapsed = time.perf_counter() - start
+        sample(force=True)
+        after = client.run(_peak_mb)
+    added = [sample.high[w] - before[w] for w in before]
+    return row(
+        "pairwise_memory",
+        f"p = {p:,}, n = {n:,}, {workers} workers x 1 thread, b = {b}: {mode}",
+        elapsed,
+        "",
+        None,
+        f"peak added per worker: max {max(added):.0f} MB, mean {np.mean(added):.0f} MB",
+        f"prepared columns {prepared_mb:.0f} MB in all; worker peak RSS max {max(after.values()):.0f} MB; "
+        f"{done:,} pairs done before the stop",
+    )
+
+
+def run(quick: bool = False) -> list[dict]:
+    """Rows for the runner (see the module docstring)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return []
+    cases = (
+        [(300, 2000, 2, 16)] if quick else [(1000, 2000, 2, 12), (2000, 10_000, 2, 32), (2000, 10_000, 8, 32)]
+    )
+    seconds = 10.0 if quick else SECONDS
+    rows = []
+    for p, n, workers, b in cases:
+        for mode in ("broadcast", "blocks"):
+            rows.append(_case(mode, n, p, workers, b, seconds))
+    return rows
+
+
+if __name__ == "__main__":
+    import sys
+
+    for r in run(quick="--quick" in sys.argv):
+        print(r)
