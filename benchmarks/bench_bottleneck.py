@@ -15,7 +15,7 @@ same |T| = |X|. Cases:
   betas each found the lower value (differences above 1e-6 bits) and by how much.
 
 Times are wall seconds of one whole curve (61 betas, 10^0 .. 10^3). The tolerances differ:
-mutinfo iterates each beta until no p(t|x) moves by 1e-10 (up to 2000 updates, two sweeps),
+mutinfo iterates each beta until no p(t|x) moves by 1e-10 (up to 10000 updates, two sweeps),
 embo until its cost changes by less than 1e-3 relative (up to 100 updates, three restarts).
 embo is optional: when it is not installed, the peer columns say so. Run ``python -m benchmarks --only
 bench_bottleneck``.

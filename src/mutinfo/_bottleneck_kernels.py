@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
 __all__ = [
     "MAX_AGGLOMERATIVE",
@@ -57,31 +58,91 @@ class Problem(NamedTuple):
     shape: tuple[int, int]
 
 
-def _scores(q: np.ndarray, prob: Problem, beta: float) -> np.ndarray:
-    """log p(t) - beta KL[p(y|x) || p(y|t)] up to a term constant in t (shape n_x, n_t).
+@njit(cache=True)
+def _iterate_kernel(
+    q0: np.ndarray,
+    px: np.ndarray,
+    pxy: np.ndarray,
+    pyx: np.ndarray,
+    beta: float,
+    deterministic: bool,
+    max_iter: int,
+    tol: float,
+) -> tuple[np.ndarray, int, bool]:
+    """The self-consistent updates: log p(t|x) = log p(t) - beta KL[p(y|x) || p(y|t)] + const(x).
 
-    -inf where p(t) = 0 or where p(y|t) = 0 for a y with p(y|x) > 0 (an infinite KL): written
-    out explicitly, never through log(0) * 0.
+    The KL is written as -sum_y p(y|x) log p(y|t) (the t-independent part cancels in the
+    normalisation). Sums run in a fixed sequential order (deterministic). A cluster with p(t) = 0, or with
+    p(y|t) = 0 for a y where p(y|x) > 0, scores -inf (probability exactly 0).
     """
-    p_t = prob.px @ q
-    joint_ty = q.T @ prob.pxy
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_pt = np.log(p_t)  # -inf for an empty cluster
-        if beta == 0.0:
-            return np.broadcast_to(log_pt, (q.shape[0], p_t.shape[0])).copy()
-        zero = joint_ty <= 0  # p(y|t) = 0, or the cluster is empty
-        log_pyt = np.where(zero, 0.0, np.log(joint_ty) - log_pt[:, None])
-    cross = prob.pyx @ log_pyt.T  # sum_y p(y|x) log p(y|t) over the y with p(y|t) > 0
-    scores = log_pt[None, :] + beta * cross
-    scores[prob.support @ zero.T.astype(np.float64) > 0] = -np.inf
-    return scores
-
-
-def _normalise_log(scores: np.ndarray) -> np.ndarray:
-    """Row-wise softmax of log weights (each row has a finite entry)."""
-    top = np.max(scores, axis=1, keepdims=True)
-    w = np.exp(scores - top)
-    return w / w.sum(axis=1, keepdims=True)
+    n_x, n_t = q0.shape
+    n_y = pxy.shape[1]
+    q = q0.copy()
+    new = np.empty_like(q)
+    p_t = np.empty(n_t)
+    log_pt = np.empty(n_t)
+    log_pyt = np.empty((n_t, n_y))
+    zero = np.empty((n_t, n_y), dtype=np.bool_)
+    scores = np.empty(n_t)
+    for it in range(1, max_iter + 1):
+        for t in range(n_t):
+            acc = 0.0
+            for x in range(n_x):
+                acc += px[x] * q[x, t]
+            p_t[t] = acc
+            log_pt[t] = np.log(acc) if acc > 0 else -np.inf
+            for y in range(n_y):
+                joint = 0.0
+                for x in range(n_x):
+                    joint += q[x, t] * pxy[x, y]
+                zero[t, y] = joint <= 0
+                log_pyt[t, y] = np.log(joint) - log_pt[t] if joint > 0 else 0.0
+        change = 0.0
+        for x in range(n_x):
+            top = -np.inf
+            for t in range(n_t):
+                score = -np.inf
+                if p_t[t] > 0:
+                    if beta == 0.0:
+                        score = log_pt[t]
+                    else:
+                        cross = 0.0
+                        infinite = False
+                        for y in range(n_y):
+                            if pyx[x, y] > 0:
+                                if zero[t, y]:
+                                    infinite = True
+                                    break
+                                cross += pyx[x, y] * log_pyt[t, y]
+                        if not infinite:
+                            score = log_pt[t] + beta * cross
+                scores[t] = score
+                if score > top:
+                    top = score
+            if deterministic:
+                best = 0
+                for t in range(n_t):
+                    if scores[t] == top:
+                        best = t
+                        break
+                for t in range(n_t):
+                    new[x, t] = 1.0 if t == best else 0.0
+            else:
+                total = 0.0
+                for t in range(n_t):
+                    w = np.exp(scores[t] - top) if scores[t] > -np.inf else 0.0
+                    new[x, t] = w
+                    total += w
+                for t in range(n_t):
+                    new[x, t] /= total
+            for t in range(n_t):
+                d = abs(new[x, t] - q[x, t])
+                if d > change:
+                    change = d
+        q, new = new, q
+        if (deterministic and change == 0.0) or (not deterministic and change < tol):
+            return q, it, True
+    return q, max_iter, False
 
 
 def iterate(
@@ -93,20 +154,17 @@ def iterate(
     tol: float,
 ) -> tuple[np.ndarray, int, bool]:
     """Run the self-consistent updates from encoder q; returns (encoder, iterations, converged)."""
-    n_t = q.shape[1]
-    rows = np.arange(q.shape[0])
-    for it in range(1, max_iter + 1):
-        scores = _scores(q, prob, beta)
-        if deterministic:
-            new = np.zeros_like(q)
-            new[rows, np.argmax(scores, axis=1)] = 1.0
-        else:
-            new = _normalise_log(scores)
-        change = float(np.max(np.abs(new - q))) if n_t else 0.0
-        q = new
-        if (deterministic and change == 0.0) or (not deterministic and change < tol):
-            return q, it, True
-    return q, max_iter, False
+    out, n_iter, converged = _iterate_kernel(
+        np.ascontiguousarray(q, dtype=np.float64),
+        prob.px,
+        np.ascontiguousarray(prob.pxy),
+        np.ascontiguousarray(prob.pyx),
+        float(beta),
+        bool(deterministic),
+        int(max_iter),
+        float(tol),
+    )
+    return out, int(n_iter), bool(converged)
 
 
 def problem(p_xy: np.ndarray) -> Problem:

@@ -371,7 +371,7 @@ def information_bottleneck(
     n_clusters: int,
     *,
     deterministic: bool = False,
-    max_iter: int = 2000,
+    max_iter: int = 10_000,
     tol: float = 1e-10,
     rng: Any = None,
     init: Any = None,
@@ -392,7 +392,7 @@ def information_bottleneck(
     deterministic : bool, default False
         Solve the deterministic IB (Strouse and Schwab 2017): minimise H(T) - beta I(T;Y) with
         hard assignments.
-    max_iter : int, default 2000
+    max_iter : int, default 10000
         Largest number of self-consistent updates.
     tol : float, default 1e-10
         Convergence threshold on the largest change of any p(t|x) between two updates.
@@ -494,7 +494,7 @@ def ib_curve(
     anneal: bool = True,
     deterministic: bool = False,
     perturbation: float = 0.01,
-    max_iter: int = 2000,
+    max_iter: int = 10_000,
     tol: float = 1e-10,
     rng: Any = None,
     base: float = 2,

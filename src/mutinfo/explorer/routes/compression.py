@@ -56,7 +56,7 @@ router = APIRouter(prefix="/api/compression", tags=["compression"])
 #: Seed of the annealing (initial encoder and perturbations).
 SEED = 0
 #: Updates per beta (near a split, convergence is slow).
-MAX_ITER = 5000
+MAX_ITER = 20_000
 #: log10 of the betas on the curve: 0, 0.05, ..., 3.
 LOG_BETAS = np.round(np.arange(0, 61) * 0.05, 2)
 #: dataset key -> (label, X column, Y description)
