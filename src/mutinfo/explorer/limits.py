@@ -45,7 +45,7 @@ import math
 import os
 import warnings
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import mutinfo as mi
@@ -119,10 +119,12 @@ class ServerSettings:
     max_abandoned : int, default 4
         How many timed-out computations may still be running before new requests to
         ``/api/`` get 503 (``MUTINFO_EXPLORER_MAX_ABANDONED``).
-    max_concurrent : int, default 8
-        How many ``/api/`` requests run at once; the others wait their turn in order,
-        holding no worker thread, and the wait counts toward their deadline. This keeps
-        worker threads free for the page and its static files under load
+    max_concurrent : int, default: the number of CPUs, within 2..8
+        How many ``/api/`` requests (other than ``/api/meta``) run at once; the others wait
+        their turn in order, holding no worker thread, and the wait counts toward their
+        deadline. The computations are CPU-bound, so running more at once than there are
+        cores only makes each slower (and a started one cannot be stopped); queueing also
+        keeps worker threads free for the page and its static files under load
         (``MUTINFO_EXPLORER_MAX_CONCURRENT``).
 
     Raises
@@ -137,7 +139,7 @@ class ServerSettings:
     max_uploads: int | None = None
     request_timeout_s: float = 30.0
     max_abandoned: int = 4
-    max_concurrent: int = 8
+    max_concurrent: int = field(default_factory=lambda: max(2, min(8, os.cpu_count() or 2)))
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -340,7 +342,7 @@ class GuardMiddleware:
             )
             return
 
-        gated = path.startswith("/api/")
+        gated = path.startswith("/api/") and not path.startswith("/api/meta")
         task = asyncio.ensure_future(self._run(scope, counted_receive, guarded_send, state, gated))
         try:
             done, _ = await asyncio.wait({task}, timeout=self.settings.request_timeout_s)
