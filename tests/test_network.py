@@ -148,3 +148,39 @@ def test_bad_input(data, kwargs, error, match):
 def test_clr_needs_three_variables():
     with pytest.raises(ValueError, match="at least 3"):
         net.clr(np.array([[0, 1.0], [1.0, 0]]), precomputed=True)
+
+
+@pytest.mark.parametrize("method", ["relevance", "aracne", "clr", "mrnet"])
+@pytest.mark.parametrize(
+    ("data", "kwargs", "match"),
+    [
+        (np.column_stack([np.arange(40.0), np.ones(40), np.arange(40.0) ** 0.5]), {}, "constant column"),
+        (
+            np.column_stack([np.arange(40.0), np.r_[np.inf, np.arange(39.0)], np.arange(40.0) ** 2]),
+            {},
+            "finite",
+        ),
+        (np.arange(40.0)[:, None], {}, "at least 2 columns"),
+        (np.eye(1), {"precomputed": True}, "p >= 2"),
+        (
+            pd.DataFrame({"a": np.arange(40.0), "b": np.arange(40.0) ** 0.5, "c": np.arange(40.0) ** 2}),
+            {"given": pd.DataFrame({"a": np.arange(40.0)})},
+            "overlap",
+        ),
+    ],
+)
+def test_bad_raw_data_for_every_method(method, data, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        getattr(net, method)(data, **kwargs)
+
+
+def test_conditional_network_removes_the_shared_cause():
+    # a fork Y <- X -> Z: Y and Z are linked marginally, not given X
+    rng = np.random.default_rng(7)
+    n = 1500
+    x = rng.normal(size=n)
+    frame = pd.DataFrame({"x": x, "y": x + rng.normal(size=n), "z": x + rng.normal(size=n)})
+    plain = net.relevance(frame[["y", "z"]], threshold=0.05)
+    given = net.relevance(frame, given="x", threshold=0.05)
+    assert _edges(plain) == {frozenset(("y", "z"))}
+    assert _edges(given) == set() and list(given.adjacency.index) == ["y", "z"]
