@@ -20,7 +20,9 @@ the first seconds; a full p = 1000 run is in ``bench_pairwise``.
 
 Cases: p = 1000, n = 2000, W = 2 (the issue's size) and p = 2000, n = 10,000 (block size
 32, W = 2 and 8), a small proxy for p = 20,000 genes at n = 10,000 cells.
-``quick`` runs p = 300, n = 2000, W = 2 only.
+A last row times whole jobs (p = 300, n = 2000, b = 16) with both schemes and the local
+engine on one cluster, alternating, three times each. ``quick`` runs p = 300, n = 2000,
+W = 2 for memory and p = 120 for time.
 """
 
 from __future__ import annotations
@@ -173,6 +175,45 @@ def _case(mode: str, n: int, p: int, workers: int, b: int, seconds: float) -> di
     )
 
 
+def _timing(n: int, p: int, b: int, repeats: int) -> dict:
+    """Whole jobs on one 2-worker cluster: the block scheme vs the broadcast scheme vs the
+    local engine, alternating, median of ``repeats`` each."""
+    from distributed import Client, LocalCluster
+
+    X = _data(n, p, seed=2)
+    times: dict[str, list[float]] = {"blocks": [], "broadcast": [], "local": []}
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        client.run(_warm_worker)
+        mi.pairwise(X[:, :8], n_jobs=-1)
+        for _ in range(repeats):
+            start = time.perf_counter()
+            mi.pairwise(X, engine="dask", client=client, block_size=b)
+            times["blocks"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            _broadcast(client, X, b, float("inf"), lambda *a, **k: None)
+            times["broadcast"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            mi.pairwise(X, n_jobs=-1)
+            times["local"].append(time.perf_counter() - start)
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    pairs = p * (p - 1) // 2
+    return row(
+        "pairwise_memory",
+        f"p = {p:,}, n = {n:,} ({pairs:,} pairs), b = {b}, 2 workers x 1 thread: blocks vs broadcast",
+        med["blocks"],
+        "broadcast scheme (same cluster)",
+        med["broadcast"],
+        f"local engine {med['local']:.1f} s; blocks {100 * (med['blocks'] / med['local'] - 1):+.0f} %"
+        " vs local",
+        "medians of " + ", ".join(f"{k} {[round(t, 1) for t in v]}" for k, v in times.items()),
+    )
+
+
 def run(quick: bool = False) -> list[dict]:
     """Rows for the runner (see the module docstring)."""
     try:
@@ -187,6 +228,7 @@ def run(quick: bool = False) -> list[dict]:
     for p, n, workers, b in cases:
         for mode in ("broadcast", "blocks"):
             rows.append(_case(mode, n, p, workers, b, seconds))
+    rows.append(_timing(2000, 120 if quick else 300, 16, 1 if quick else 3))
     return rows
 
 

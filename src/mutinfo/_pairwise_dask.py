@@ -4,19 +4,28 @@ Plan (numbers measured with distributed on this project's 2-core machine: about 
 scheduler cost per task and 30-50 ms per job):
 
 1. The driver prepares the columns once (:func:`mutinfo.pairwise.prepare`: validation,
-   standardising, sorting, ranks) and sends them to every worker with
-   ``client.scatter(prep, broadcast=True)``. The future is passed to ``Client.map``
-   *positionally*: a large array passed as a keyword argument of ``Client.map`` failed
-   with an AssertionError in distributed 2026.8.0.
+   standardising, sorting, ranks; per stratum under a discrete ``given``).
 2. The driver times a few pairs to estimate the per-pair cost ``c`` and sets the block size
    ``b ≈ sqrt(0.1 s / c)``, so that a task of ``b²`` pairs runs for about 0.1 s (scheduler
    overhead near 1.5 %), lowered when needed to give every worker thread at least 4 tasks.
-3. Each task computes its pairs serially (one numba thread: the workers provide the
-   parallelism) with exactly the arithmetic of the local engine, and returns
-   ``(ii, jj, values)``; the driver fills the matrix as tasks finish (``as_completed``).
+3. The prepared columns are cut into blocks of ``b`` columns (:meth:`Prepared.take`) and
+   block a is scattered to worker a mod W, one block at a time: no broadcast, so the
+   cluster holds one copy of the table, and a worker its 1/W share. Block futures are
+   passed to ``Client.submit`` *positionally* (a large array passed as a keyword argument
+   of ``Client.map`` failed with an AssertionError in distributed 2026.8.0).
+4. A task (a, c), a <= c, takes the two block futures and computes the pairs between them
+   serially (one numba thread: the workers provide the parallelism) with exactly the
+   arithmetic of the local engine; its worker fetches the block it lacks.
+5. The driver keeps ``WINDOW_PER_THREAD`` tasks per worker thread in flight, each pinned
+   to its worker, and submits the next task of the row-major order to a worker when one of
+   its tasks finishes. A fetched block copy is dropped by distributed's active memory
+   manager once no waiting task may need it, so with a window (rather than the whole job
+   submitted at once) a worker holds its share plus the blocks of its few running tasks.
+   The driver fills the matrix as tasks finish and releases a block once its last task is
+   done.
 
-On a multi-node cluster (dask-jobqueue, Kubernetes) nothing changes: the broadcast costs
-one copy of the prepared columns per worker (about 40 bytes per sample and column).
+On a multi-node cluster (dask-jobqueue, Kubernetes) nothing changes; docs/scaling.md has
+the measured memory per worker.
 """
 
 from __future__ import annotations

@@ -13,8 +13,15 @@ How the work is organised
    pairs (both cores); the Dask engine (:mod:`mutinfo._pairwise_dask`) sends tasks to
    workers. Each pair's value is computed by the same serial arithmetic whatever the
    grouping, so the matrix is bit-identical across engines, block sizes and thread counts.
-3. **Memory.** Besides the p x p result, memory is the prepared columns (about 40 bytes
+3. **Memory.** Besides the p x p result, memory is the prepared columns (about 26 bytes
    per sample and column) plus O(n) scratch per thread; no list of all pairs is formed.
+   The Dask engine cuts the prepared columns into blocks (:meth:`Prepared.take`) and
+   spreads them over the workers instead of copying the table to each.
+4. **Conditioning** (``given=Z``). A discrete Z splits the samples into strata; every fast
+   column is prepared once per stratum, and a pair is the p(z)-weighted sum of its KSG
+   estimates in the strata (the fast path again). A continuous Z sends each pair through
+   :func:`mutinfo.conditional_mutual_info` (Frenzel-Pompe under "auto"); Z itself is
+   validated once.
 
 The fast path covers continuous, tie-free columns whose pair method is KSG-1 or KSG-2
 (``method="auto"``, ``"ksg1"``, ``"ksg2"``). Every other pair (a discrete column, a column
@@ -26,6 +33,9 @@ References
 ----------
 A. Kraskov, H. Stögbauer and P. Grassberger, "Estimating mutual information",
 Phys. Rev. E 69, 066138 (2004). https://doi.org/10.1103/PhysRevE.69.066138
+
+S. Frenzel and B. Pompe, "Partial mutual information for coupling analysis of multivariate
+time series", Phys. Rev. Lett. 99, 204101 (2007). https://doi.org/10.1103/PhysRevLett.99.204101
 """
 
 from __future__ import annotations
