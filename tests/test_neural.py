@@ -201,6 +201,15 @@ def test_constant_input_warns_and_gives_zero() -> None:
     assert float(r.estimate) == 0.0 and r.epochs == 0 and r.valid_curve.size == 0
 
 
+def test_divergence_warns_and_returns_nan_not_a_number_from_a_broken_critic() -> None:
+    x, y = gaussian_pairs(1000, 5, 8.0, 0)
+    with pytest.warns(mi.TrainingWarning, match=r"nwj training diverged.*NaN.*Lower learning_rate"):
+        r = neural_mutual_info(
+            x, y, bound="nwj", learning_rate=1.0, hidden=(32,), batch_size=64, max_epochs=5, n_jobs=1
+        )
+    assert math.isnan(float(r.estimate)) and r.epochs == 0 and r.best_epoch == 0
+
+
 # ----------------------------------------------------------------------------- the bounds themselves
 
 

@@ -414,9 +414,10 @@ def _fit(
             fit = run(on_epoch)
     else:
         fit = run(None)
-    if fit.diverged:
+    if fit.diverged or fit.best_epoch == 0:
+        what = "diverged (a non-finite loss)" if fit.diverged else "gave no finite held-out value"
         warnings.warn(
-            f"{bound} training diverged (a non-finite loss) after {fit.epochs} complete epochs; the "
+            f"{bound} training {what} after {fit.epochs} complete epochs; the "
             f"estimate is the best held-out value before that (epoch {fit.best_epoch}"
             + ("" if fit.best_epoch else ": none, so it is NaN")
             + "). Lower learning_rate, or use bound='infonce', whose loss stays bounded.",
