@@ -196,3 +196,20 @@ def test_polars_and_arrow_tables_keep_names():
         M = mi.pairwise(table)
         assert list(M.columns) == ["u", "v", "w"]
         assert np.array_equal(M.to_numpy(), ref, equal_nan=True)
+
+
+@pytest.mark.parametrize("given", [None, "strata"])
+def test_column_blocks_give_the_same_pairs(given):
+    # what a Dask task sees: two blocks of the prepared table, each with its own arrays
+    from mutinfo.pairwise import compute_pairs, prepare
+
+    X = _chain(300, 9, 11)
+    z = np.random.default_rng(0).integers(0, 3, 300) if given else None
+    prep = prepare(X, method="auto", discrete="auto", k=3, base=2, rng=0, given=z)
+    full = mi.pairwise(X, given=z)
+    left, right = prep.take(0, 4), prep.take(4, 9)
+    shared = 0 if prep.z is None else prep.z.nbytes  # each block carries Z
+    assert left.nbytes + right.nbytes == prep.nbytes + shared
+    li, lj = (a.reshape(-1) for a in np.meshgrid(np.arange(4), np.arange(5), indexing="ij"))
+    values, _ = compute_pairs(left, right, li, lj)
+    assert np.array_equal(values, full[left.index[li], right.index[lj]])
