@@ -177,6 +177,9 @@ def test_annealed_curve_reaches_i_xy_and_stays_below_it(seed):
     assert float(curve.i_xy) == pytest.approx(mi_bits(p), abs=1e-12)
     assert curve.i_ty[-1] == pytest.approx(mi_bits(p), abs=1e-6)
     assert (curve.i_ty <= curve.i_xy + TOL).all() and (curve.i_tx <= curve.h_x + TOL).all()
+    assert (curve.lagrangian <= 1e-12).all()  # never worse than the trivial encoder (Lagrangian 0)
+    dib = ib_curve(p, np.geomspace(0.5, 1e4, 50), 6, deterministic=True, rng=seed)
+    assert (dib.lagrangian <= 1e-12).all() and dib.i_ty[-1] == pytest.approx(mi_bits(p), abs=1e-9)
 
 
 @pytest.mark.parametrize("beta", [0.0, 0.3, 0.9])

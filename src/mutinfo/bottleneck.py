@@ -543,12 +543,14 @@ def ib_curve(
     solution is the trivial one (I(T;X) = 0, which holds for every beta <= 1); as beta grows,
     the perturbed warm start lets a cluster split where the trivial solution stops being a
     minimum, so the curve climbs through the phase transitions instead of restarting from
-    scratch at every beta. An upward sweep can get stuck with a poor split made early (and
+    scratch at every beta. The upward sweep starts from the trivial encoder (every x in one
+    cluster) mixed with the perturbation. An upward sweep can get stuck with a poor split made early (and
     the hard clusters of the deterministic IB never split from a small perturbation), so a
     second sweep runs downwards from the agglomerative IB partition at the largest beta
     (Slonim and Tishby 1999; every x alone when ``n_clusters >= n_x``), where clusters merge
     as beta falls. At each beta the solution with the lower Lagrangian is kept (when
-    |X| <= 400; above, the upward sweep alone). The exact IB curve is concave and
+    |X| <= 400; above, the upward sweep alone), and a solution whose Lagrangian is above 0,
+    the value of the trivial encoder, is replaced by the trivial encoder. The exact IB curve is concave and
     non-decreasing; the computed one is a set of local optima, close to it on small problems.
 
     N. Slonim and N. Tishby, "Agglomerative information bottleneck", NIPS 12 (1999).
@@ -611,13 +613,17 @@ def ib_curve(
             q = out[-1].encoder[prob.rows]
         return out
 
+    trivial = np.zeros((n_x, n_clusters))
+    trivial[:, 0] = 1.0  # every x in one cluster: I(T;X) = H(T) = 0, Lagrangian 0
     if not anneal:
         results = [solve(float(b), _k.random_encoder(generator, n_x, n_clusters)) for b in grid]
     else:
-        results = sweep(grid, _k.random_encoder(generator, n_x, n_clusters))
+        results = sweep(grid, trivial)
         if n_x <= _k.MAX_AGGLOMERATIVE:
             down = sweep(grid[::-1], _k.agglomerative(prob.px, prob.pyx, n_clusters))[::-1]
             results = [d if d.lagrangian < u.lagrangian else u for u, d in zip(results, down, strict=True)]
+        # the trivial encoder is feasible at every beta: a local optimum above it is replaced
+        results = [solve(r.beta, trivial) if r.lagrangian > 0 else r for r in results]
     failed = [r.beta for r in results if not r.converged]
     if failed:
         shown = ", ".join(f"{b:.4g}" for b in failed[:8]) + (" ..." if len(failed) > 8 else "")

@@ -4,6 +4,8 @@
   "use strict";
   const ID = "compression";
   const LAYER_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x"];
+  // beta with three significant digits, without exponent notation (1 to 1000 on this page)
+  const fmtBeta = (b) => (b >= 100 ? b.toFixed(0) : b.toPrecision(3));
 
   MI.registerSection(ID, {
     init(el, ctx) {
@@ -28,13 +30,13 @@
             line: { color: MI.colors.y, dash: "dash", width: 1.5 }, name: `I(X;Y) = ${MI.fmt(body.i_xy.value)} bits (dashed)` },
           { x: [body.h_x.value, body.h_x.value], y: [0, top], type: "scatter", mode: "lines", hoverinfo: "skip",
             line: { color: MI.colors.x, dash: "dot", width: 1.5 }, name: `H(X) = ${MI.fmt(body.h_x.value)} bits (dotted)` },
-          { x: c.i_tx, y: c.i_ty, text: c.beta.map((b) => `β = ${b.toPrecision(3)}`), type: "scatter", mode: "lines+markers",
+          { x: c.i_tx, y: c.i_ty, text: c.beta.map((b) => `β = ${fmtBeta(b)}`), type: "scatter", mode: "lines+markers",
             line: { color: MI.colors.neutral, width: 2 }, marker: { size: 4, color: MI.colors.neutral },
             hovertemplate: "%{text}<br>I(T;X) = %{x:.3f} bits<br>I(T;Y) = %{y:.3f} bits<extra></extra>",
             name: `${body.method === "dib" ? "deterministic IB" : "IB"} curve, |T| ≤ ${body.n_clusters} (solid)` },
           { x: [body.i_tx.value], y: [body.i_ty.value], type: "scatter", mode: "markers",
             marker: { size: 15, symbol: "star", color: MI.colors.shared, line: { color: "#000", width: 1 } },
-            name: `β = ${body.beta.toPrecision(3)} (star)`,
+            name: `β = ${fmtBeta(body.beta)} (star)`,
             hovertemplate: "I(T;X) = %{x:.3f} bits<br>I(T;Y) = %{y:.3f} bits<extra></extra>" },
         ], {
           xaxis: { title: { text: "I(T;X), bits (what T keeps about X)" }, range: [0, right] },
@@ -53,7 +55,7 @@
           colorbar: { title: { text: "p(t|x)" } },
           hovertemplate: "p(%{x} | %{y}) = %{z:.3f}<extra></extra>",
         }], {
-          title: { text: `Encoder p(t|x) at β = ${body.beta.toPrecision(3)}: ${body.n_used} of ${k} clusters used`, font: { size: 13 } },
+          title: { text: `Encoder p(t|x) at β = ${fmtBeta(body.beta)}: ${body.n_used} of ${k} clusters used`, font: { size: 13 } },
           yaxis: { autorange: "reversed", title: { text: body.dataset === "month_temperature" ? "month x" : "hour x" }, dtick: 1 },
           xaxis: { title: { text: "cluster t" } },
           margin: { l: 64, r: 16, t: 32, b: 48 }, height: 470,
@@ -64,13 +66,13 @@
         MI.showReadout(q('[data-testid="cp-itx"]'), body.i_tx);
         const ht = q('[data-testid="cp-ht"]');
         MI.showNumber(ht, body.h_t.value);
-        ht.textContent = `H(T) = ${MI.fmt(body.h_t.value)} bits of at most H(X) = ${MI.fmt(body.h_x.value)} bits; β = ${body.beta.toPrecision(4)}`;
+        ht.textContent = `H(T) = ${MI.fmt(body.h_t.value)} bits of at most H(X) = ${MI.fmt(body.h_x.value)} bits; β = ${fmtBeta(body.beta)}`;
         MI.showReadout(q('[data-testid="cp-ity"]'), body.i_ty);
         const kept = q('[data-testid="cp-kept"]');
         MI.showNumber(kept, body.kept);
         kept.textContent = `${MI.fmt(100 * body.kept, 1)}% of I(X;Y) = ${MI.fmt(body.i_xy.value)} bits, with ${body.n_used} clusters`;
         const text = q('[data-testid="cp-clusters-text"]');
-        text.textContent = `Clusters at β = ${body.beta.toPrecision(3)}: ` + body.clusters.map((c) =>
+        text.textContent = `Clusters at β = ${fmtBeta(body.beta)}: ` + body.clusters.map((c) =>
           `T${c.t + 1} = {${c.members.join(", ")}} (p = ${MI.fmt(c.p_t, 2)})`).join("; ") +
           (body.method === "ib" ? ". Each x is listed under its most likely cluster; the heat map shows how soft the assignment is." : ".");
         text.dataset.count = String(body.clusters.length);
