@@ -52,7 +52,6 @@ class Problem(NamedTuple):
     px: np.ndarray
     py: np.ndarray
     pyx: np.ndarray
-    support: np.ndarray  # float 0/1 mask of p(y|x) > 0
     rows: np.ndarray  # index of support rows in the full table
     cols: np.ndarray
     shape: tuple[int, int]
@@ -173,7 +172,7 @@ def problem(p_xy: np.ndarray) -> Problem:
     pxy = p_xy[np.ix_(rows, cols)]
     px = pxy.sum(axis=1)
     py = pxy.sum(axis=0)
-    return Problem(pxy, px, py, pxy / px[:, None], (pxy > 0).astype(np.float64), rows, cols, p_xy.shape)
+    return Problem(pxy, px, py, pxy / px[:, None], rows, cols, p_xy.shape)
 
 
 def summaries(q: np.ndarray, prob: Problem) -> tuple[np.ndarray, np.ndarray, float, float, float]:
