@@ -75,6 +75,9 @@ VALID_DATA: dict[str, Any] = {
     "p_xy": np.array([[0.2, 0.05, 0.05], [0.05, 0.2, 0.05], [0.05, 0.05, 0.1], [0.1, 0.05, 0.05]]),
     "betas": np.array([0.5, 2.0, 8.0]),
 }
+#: Optional keyword-only data (a conditioning set): absent from the valid baseline, tried
+#: with every bad array on its own.
+KEYWORD_DATA: dict[str, Any] = {"given": _Z, "condition": _Z}
 #: Valid values of required options that are not data (passed by keyword).
 REQUIRED_OPTIONS: dict[str, Any] = {"beta": 2.0, "n_clusters": 2}
 LINKED = {"x", "y", "z", "data", "X", "labels_true", "labels_pred", "source", "target"}
@@ -125,6 +128,7 @@ class Target:
     legal: set[str] = field(default_factory=set)  # case labels that are legal for this target
     sklearn: bool = False  # a scikit-learn estimator: its own validation messages are accepted
     optional: set[str] = field(default_factory=set)  # data arguments whose default is None
+    kwdata: list[str] = field(default_factory=list)  # optional keyword data, left out of the baseline
 
 
 def _score_call(weights: Any, known_edges: Any) -> Any:
@@ -230,8 +234,12 @@ def _classify(name: str, obj: Any) -> Target | str:
         options = {
             p.name: p
             for p in params
-            if p.kind is inspect.Parameter.KEYWORD_ONLY or (p.kind in positional and p.name not in data)
+            if (p.kind is inspect.Parameter.KEYWORD_ONLY and p.name not in KEYWORD_DATA)
+            or (p.kind in positional and p.name not in data)
         }
+        kwdata = [
+            p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name in KEYWORD_DATA
+        ]
         extra = {k: v for k, v in CHEAP.items() if k in options}
         extra |= {k: v for k, v in REQUIRED_OPTIONS.items() if k in required}
         extra |= EXTRA.get(name, {})
@@ -243,7 +251,8 @@ def _classify(name: str, obj: Any) -> Target | str:
             extra=extra,
             valid=VALID_FOR.get(name, {}),
             legal=LEGAL.get(name, set()),
-            optional={p.name for p in params if p.name in data and p.default is None},
+            optional={p.name for p in params if p.name in data and p.default is None} | set(kwdata),
+            kwdata=kwdata,
         )
     return "UNKNOWN kind of public object"
 
@@ -277,9 +286,10 @@ def _rows(value: Any, n: int) -> Any:
 
 def _data_cases(t: Target) -> list[Case]:
     valid = {d: t.valid.get(d, VALID_DATA.get(d)) for d in t.data}
+    valid |= {d: KEYWORD_DATA[d] for d in t.kwdata}
     linked = [d for d in t.data if d in LINKED]
     cases: list[Case] = []
-    for d in t.data:
+    for d in [*t.data, *t.kwdata]:
         v = valid[d]
         if not isinstance(v, np.ndarray):
             cases.append(Case(f"{d}=str", {d: "abc"}, (d,), ("str", "abc")))
@@ -311,9 +321,9 @@ def _data_cases(t: Target) -> list[Case]:
             Case(f"{d}=ragged list", {d: [[1.0, 2.0], [3.0]]}, (d,), ("[", "inhomogeneous", "sequence")),
             Case(f"{d}=complex", {d: arr + 1j}, (d,), ("complex",)),
         ]
-        if d in linked:
+        if d in linked or d in t.kwdata:
             const = np.full_like(arr, 3.0)
-            tied = np.round(arr - arr.min()).astype(float)  # a few distinct values, each repeated
+            # three distinct values, each repeated n / 3 times
             tied = np.floor(np.linspace(0, 3, arr.shape[0], endpoint=False))[np.argsort(arr, axis=0)]
             cases += [
                 Case(f"{d}=constant", {d: const}, (d,), ("constant",), legal=True),
@@ -326,7 +336,7 @@ def _data_cases(t: Target) -> list[Case]:
                     legal=True,
                 ),
             ]
-            if len(linked) >= 2:
+            if len(linked) >= 2 or d in t.kwdata:
                 cases.append(
                     Case(f"{d}=mismatched", {d: arr[:-1]}, tuple(linked), (str(N - 1), "length", "samples"))
                 )
