@@ -25,8 +25,19 @@ def pow2_exponents(values: np.ndarray) -> np.ndarray:
     -------
     numpy.ndarray of int, shape (d,)
     """
-    peak = np.max(np.abs(values), axis=0) if values.shape[0] else np.zeros(values.shape[1:])
+    if values.shape[0] == 0:
+        return np.zeros(values.shape[1:], dtype=np.int64)
+    peak = np.maximum(np.abs(values.max(axis=0)), np.abs(values.min(axis=0)))  # no |values| copy
     return np.frexp(peak)[1].astype(np.int64)  # frexp(0) gives exponent 0
+
+
+def _times_pow2(values: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """``values * 2**-e`` per column; exact (a power-of-two factor only moves the exponent).
+
+    The factor is applied in two halves so that neither overflows (subnormal data have
+    exponents down to -1073, whose 2**1073 is not a float)."""
+    half = e // 2
+    return values * np.exp2(-half.astype(np.float64)) * np.exp2(-(e - half).astype(np.float64))
 
 
 def safe_std(values: np.ndarray) -> np.ndarray:
@@ -43,7 +54,7 @@ def safe_std(values: np.ndarray) -> np.ndarray:
     """
     values = np.asarray(values, dtype=np.float64)
     e = pow2_exponents(values)
-    return np.ldexp(np.ldexp(values, -e).std(axis=0), e)
+    return np.ldexp(_times_pow2(values, e).std(axis=0), e)
 
 
 def scaled_centred(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -63,7 +74,7 @@ def scaled_centred(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     values = np.asarray(values, dtype=np.float64)
     e1 = pow2_exponents(values)
-    v = np.ldexp(values, -e1)
-    centred = v - v.mean(axis=0)
+    centred = _times_pow2(values, e1)
+    centred -= centred.mean(axis=0)
     e2 = pow2_exponents(centred)
-    return np.ldexp(centred, -e2), e1 + e2
+    return _times_pow2(centred, e2), e1 + e2
