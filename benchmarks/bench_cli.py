@@ -119,7 +119,7 @@ def run(quick: bool = False) -> list[dict]:
         }
         load = os.getloadavg()[0]
         for name, (seconds, cpu) in stages.items():
-            notes = f"{what.get(name, '')}; CPU {cpu:.2f} s (both cores), load average {load:.1f}"
+            notes = f"{what.get(name, '')}; process CPU {cpu:.2f} s (all threads), load average {load:.1f}"
             rows.append(row("cli", f"analyze {size}: {name}", seconds, "-", None, "-", notes))
         rows.append(
             row("cli", f"analyze {size}: total", wall, "-", None, "-", "process wall time incl. start-up")
