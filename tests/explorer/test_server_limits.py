@@ -548,3 +548,36 @@ def test_store_keeps_uploads_within_a_memory_budget(monkeypatch):
     monkeypatch.setattr(yourdata, "MAX_STORE_BYTES", 1)
     big = _upload(client, _csv(300, cols=6)).json()["token"]
     assert list(yourdata._STORE) == [big]
+
+
+def _continuous_csv(rows: int, cols: int, seed: int = 0) -> bytes:
+    import numpy as np
+
+    values = np.random.default_rng(seed).normal(size=(rows, cols))
+    head = ",".join(f"c{j}" for j in range(cols))
+    return (head + "\n" + "\n".join(",".join(f"{v:.5f}" for v in row) for row in values) + "\n").encode()
+
+
+def test_analysis_work_is_bounded(monkeypatch):
+    """rows x MI estimates (with the permutation test's repeats) is capped, with a message
+    that says how many shuffles would fit; the quick stage's cost is checked at upload."""
+    client = TestClient(create_app())
+    n, call = 200, yourdata.CALL_ROWS
+    # 3 continuous columns: the matrix has 3 pairs, the ranking 2 features
+    assert yourdata._work(yourdata._parse(_continuous_csv(n, 3), "t.csv"), "c0", 39, full=True) == (
+        n + call
+    ) * (3 + 2 * 40)
+    monkeypatch.setattr(yourdata, "MAX_WORK", (n + call) * (3 + 2 * 20))
+    token = _upload(client, _continuous_csv(n, 3)).json()["token"]
+    params = {"token": token, "target": "c0", "stage": "full"}
+    r = client.get("/api/yourdata/analyze", params={**params, "n_resamples": 99})
+    assert r.status_code == 422
+    assert (
+        "`n_resamples` = 99 is too many" in r.json()["detail"]
+        and "at most 19 shuffles fit" in r.json()["detail"]
+    )
+    assert client.get("/api/yourdata/analyze", params={**params, "n_resamples": 19}).status_code == 200
+    # a table whose quick stage alone is over the budget is refused at upload
+    monkeypatch.setattr(yourdata, "MAX_WORK", (n + call) * 5 - 1)
+    r = _upload(client, _continuous_csv(n, 3))
+    assert r.status_code == 413 and "too large to analyse here" in r.json()["detail"]

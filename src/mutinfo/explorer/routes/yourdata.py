@@ -51,6 +51,17 @@ MAX_STORE_BYTES = 512 * 1024 * 1024
 MAX_ROWS = _server_limits.DEFAULT_MAX_ROWS
 MAX_COLUMNS = _server_limits.DEFAULT_MAX_COLUMNS
 MIN_ROWS = 10
+#: Most work one analysis may take, in row-estimates (rows x MI estimates, see :func:`_work`).
+#: A continuous pair costs about 6 µs of CPU per row (KSG, measured at n = 10^4 and 5 x 10^4
+#: on the project's test machine), so this is about :data:`WORK_SECONDS` s of CPU: no request
+#: computes for minutes (a Python thread cannot be stopped once started; see
+#: :mod:`mutinfo.explorer.limits`). 50 000 rows x 2 columns with 99 shuffles still fit.
+MAX_WORK = 6_000_000
+WORK_SECONDS = 36
+#: What a pair of discrete columns costs per row relative to a continuous pair.
+DISCRETE_WEIGHT = 0.02
+#: The fixed cost of one estimate (validation, dispatch), in rows: ~3.5 ms of CPU measured at n = 100.
+CALL_ROWS = 600
 #: Most analysis results cached, all uploads together (each seed or resample count is one),
 #: so that a client cycling through seeds cannot grow the server's memory without bound.
 MAX_RESULTS = 64
@@ -161,7 +172,38 @@ def _parse(raw: bytes, filename: str, lim: dict[str, int] | None = None) -> pd.D
     if len(set(map(str, table.columns))) != table.shape[1]:
         raise HTTPException(status_code=400, detail="`file` has repeated column names; make them unique.")
     table.columns = [str(c) for c in table.columns]
+    # the quick "estimate" stage (every feature with any target, and the MI matrix) must fit
+    cost = _work(table, None, 0, full=False)
+    if cost > MAX_WORK:
+        raise HTTPException(
+            status_code=413,
+            detail=f"`file` is too large to analyse here: {len(table)} rows x {table.shape[1]} columns "
+            f"need about {cost:.3g} row-estimates of MI for the matrix alone, more than the explorer's "
+            f"{MAX_WORK:.3g} (about {WORK_SECONDS} s of computing). Use fewer rows or columns, or "
+            "`mutinfo analyze` for this table.",
+        )
     return table
+
+
+def _work(table: pd.DataFrame, target: str | None, n_resamples: int, full: bool) -> float:
+    """Cost of an analysis in row-estimates: rows x MI estimates, weighted by kind.
+
+    A pair with a continuous column costs 1 per row (k-nearest-neighbour estimators); a pair
+    of discrete columns costs :data:`DISCRETE_WEIGHT` (a contingency table). Each estimate
+    also has a fixed cost, counted as :data:`CALL_ROWS` more rows. The "full" stage
+    repeats each estimate with ``target`` ``n_resamples`` times for the permutation test.
+    With ``target`` None, the most expensive target is assumed.
+    """
+    names = list(table.columns)
+    discrete = {name: _column(table[name].dropna())[1] for name in names}
+
+    def weight(a: str, b: str) -> float:
+        return DISCRETE_WEIGHT if discrete[a] and discrete[b] else 1.0
+
+    matrix = sum(weight(a, b) for a, b in combinations(names, 2))
+    targets = names if target is None else [target]
+    ranking = max(sum(weight(a, t) for a in names if a != t) for t in targets)
+    return (len(table) + CALL_ROWS) * (matrix + ranking * ((n_resamples + 1) if full else 1))
 
 
 def _describe(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -310,6 +352,18 @@ def _analyze(token: str, target: str, n_resamples: int, seed: int, full: bool = 
         raise HTTPException(
             status_code=422,
             detail=f"`target` must be one of the columns {list(table.columns)}; got {target!r}.",
+        )
+    cost = _work(table, target, n_resamples, full)
+    if cost > MAX_WORK:
+        quick = _work(table, target, 0, False)
+        per_shuffle = (_work(table, target, 1, True) - quick) or 1.0
+        most = int((MAX_WORK - quick) // per_shuffle)
+        raise HTTPException(
+            status_code=422,
+            detail=f"`n_resamples` = {n_resamples} is too many for this table here: {len(table)} rows need "
+            f"about {cost:.3g} row-estimates of MI, more than the explorer's {MAX_WORK:.3g} (about "
+            f"{WORK_SECONDS} s of computing); at most {max(most, 0)} shuffles fit. Choose fewer, or use "
+            "`mutinfo analyze`.",
         )
     rows, notes = [], []
     with warnings.catch_warnings(record=True) as records:
