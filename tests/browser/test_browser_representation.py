@@ -53,6 +53,10 @@ def check_shown(page, data: str) -> None:
     text = page.text_content('[data-testid="rep-estimate"]')
     assert "bits" in text and f"n = {run['estimate_n']}" in text
     assert selected_point(page) == (batch, run["estimate"])
+    others = next(e for e in pre.load_runs()["spread"][data] if e["batch_size"] == batch)["estimates"]
+    node = '[data-testid="rep-estimate"]'
+    assert float(page.get_attribute(node, "data-seed-min")) == min(run["estimate"], *others)
+    assert float(page.get_attribute(node, "data-seed-max")) == max(run["estimate"], *others)
     assert page.text_content('[data-testid="rep-batch-n"]') == f"N = {batch}"
     # the training curve drawn is the stored one
     drawn = page.evaluate("document.getElementById('rep-curve').data[1].y")

@@ -102,12 +102,22 @@ def test_stored_runs_respect_the_ceiling(client, data):
     assert [r["batch_size"] for r in curve] == [2**k for k in pre.BATCH_LOG2]
     for r in curve:
         assert r["cap"] == pytest.approx(math.log2(r["batch_size"]), abs=1e-12)
-        # each held-out batch term is at most log N, so the mean is too
-        assert r["estimate"] <= r["cap"] + 1e-9
+        # each held-out batch term is at most log N, so the mean is too; for every training seed
+        seeds = r["seeds"]
+        assert seeds["seeds"] == [0, *pre.SPREAD_SEEDS] and seeds["estimates"][0] == r["estimate"]
+        assert all(e <= r["cap"] + 1e-9 for e in seeds["estimates"])
+        assert (
+            seeds["min"]
+            == min(seeds["estimates"])
+            <= r["estimate"]
+            <= seeds["max"]
+            == max(seeds["estimates"])
+        )
     selected = body["selected"]
     assert selected["batch_size"] == 16 and len(selected["train_curve"]) == selected["epochs"]
     assert len(selected["valid_curve"]) == selected["epochs"]
     assert body["estimate"]["value"] == selected["estimate"] and body["estimate"]["unit"] == "bits"
+    assert body["seeds"] == curve[2]["seeds"]
     assert body["precomputed"]["training"] == pre.TRAINING
     # the true MI (6 bits; for the digits more than the lower reference) is above log2 4 and log2 8:
     # there the bound ends close under the ceiling
@@ -117,6 +127,7 @@ def test_stored_runs_respect_the_ceiling(client, data):
     assert estimates == sorted(estimates)  # a larger batch never reported less here
     if data == "gaussian":
         assert curve[0]["near_cap"] and curve[1]["near_cap"]  # both within 10 % of the cap
+        assert curve[0]["seeds"]["min"] > 0.85 * curve[0]["cap"]  # pinned whatever the seed
         assert max(estimates) < body["references"]["truth"]["value"] + 0.2
         assert max(estimates) > 5.0  # at N = 512 most of the 6 bits are found
     else:

@@ -206,6 +206,21 @@ print("lower reference =", float(digits_reference(a, b)), "bits (KSG on 8 princi
     return snippet(head)
 
 
+def _curve_point(run: dict[str, Any], spread: dict[str, Any] | None) -> dict[str, Any]:
+    """One batch size on the ceiling plot; ``seeds`` adds the other training seeds' estimates."""
+    point = {k: run[k] for k in ("batch_size", "cap", "estimate", "near_cap")}
+    point["seeds"] = None
+    if spread is not None:
+        estimates = [run["estimate"], *spread["estimates"]]
+        point["seeds"] = {
+            "seeds": [TRAIN_SEED, *spread["seeds"]],
+            "estimates": estimates,
+            "min": min(estimates),
+            "max": max(estimates),
+        }
+    return point
+
+
 def view_body(data: str, log2_batch: int) -> dict[str, Any]:
     """Everything the representation view shows for one data set and batch size.
 
@@ -219,6 +234,7 @@ def view_body(data: str, log2_batch: int) -> dict[str, Any]:
     stored = load_runs()
     runs = stored["runs"].get(data, []) if stored else []
     selected = next((r for r in runs if r["batch_size"] == batch), None)
+    spread = {e["batch_size"]: e for e in (stored or {}).get("spread", {}).get(data, [])}
     body: dict[str, Any] = {
         "data": data,
         "description": DATASETS[data],
@@ -228,20 +244,14 @@ def view_body(data: str, log2_batch: int) -> dict[str, Any]:
         "n_pairs": N_PAIRS,
         "references": {k: v for k, v in refs.items() if k != "warnings"},
         "warnings": list(refs["warnings"]) + (selected["warnings"] if selected else []),
-        "curve": [
-            {
-                "batch_size": r["batch_size"],
-                "cap": r["cap"],
-                "estimate": r["estimate"],
-                "near_cap": r["near_cap"],
-            }
-            for r in runs
-        ],
+        "curve": [_curve_point(r, spread.get(r["batch_size"])) for r in runs],
         "selected": selected,
         "precomputed": None
         if stored is None
         else {k: stored[k] for k in ("command", "mutinfo_version", "torch_version", "created", "training")},
+        "precompute_command": PRECOMPUTE_COMMAND,
         "torch": torch_status(),
+        "live": {k: LIVE[k] for k in ("n_pairs", "max_epochs", "log2_batch")},
         "samples": _samples(data),
         "snippet": _snippet(data, batch),
     }
@@ -255,6 +265,7 @@ def view_body(data: str, log2_batch: int) -> dict[str, Any]:
             "kind": "estimate",
         }
         body["verdict"] = _verdict(selected, data, refs)
+        body["seeds"] = next(p for p in body["curve"] if p["batch_size"] == batch)["seeds"]
     else:
         body["estimate"] = None
         body["verdict"] = (

@@ -2,7 +2,6 @@
 (function () {
   "use strict";
   const ID = "representation";
-  const LIVE_RANGE = [4, 7];  // log2 N accepted by /api/representation/train
 
   MI.registerSection(ID, {
     init(el, ctx) {
@@ -65,9 +64,14 @@
             mode: "lines", name: "lower reference (dash-dot)", line: { color: MI.colors.y, dash: "dashdot", width: 1.5 } });
         }
         if (ns.length) {
+          const bars = body.curve.every((r) => r.seeds);
           traces.push({ x: ns, y: body.curve.map((r) => r.estimate), type: "scatter", mode: "lines+markers",
-            name: "InfoNCE, held-out (circles)", line: { color: MI.colors.shared, width: 1.5 },
-            marker: { size: 7, color: MI.colors.shared, symbol: "circle" } });
+            name: bars ? "InfoNCE, held-out (circles; bars: 3 training seeds)" : "InfoNCE, held-out (circles)",
+            line: { color: MI.colors.shared, width: 1.5 },
+            marker: { size: 7, color: MI.colors.shared, symbol: "circle" },
+            error_y: bars ? { type: "data", symmetric: false, color: MI.colors.shared, thickness: 1.2, width: 4,
+              array: body.curve.map((r) => r.seeds.max - r.estimate),
+              arrayminus: body.curve.map((r) => r.estimate - r.seeds.min) } : undefined });
         }
         if (body.estimate) {
           traces.push({ x: [body.batch_size], y: [body.estimate.value], type: "scatter", mode: "markers",
@@ -124,7 +128,11 @@
           const r = body.selected;
           q('[data-testid="rep-epochs"]').textContent =
             `bound on ${r.n_valid} held-out pairs; critic trained on ${r.n_train} for ${r.epochs} epochs ` +
-            `(best at epoch ${r.best_epoch})` + (r.near_cap ? "; at the ceiling" : "");
+            `(best at epoch ${r.best_epoch})` + (r.near_cap ? "; at the ceiling" : "") +
+            (body.seeds ? `. Training seeds ${body.seeds.seeds.join(", ")}: ${MI.fmt(body.seeds.min)} to ` +
+              `${MI.fmt(body.seeds.max)} bits` : "");
+          est.dataset.seedMin = body.seeds ? String(body.seeds.min) : "";
+          est.dataset.seedMax = body.seeds ? String(body.seeds.max) : "";
         } else {
           est.textContent = "no stored run";
           est.dataset.value = "";
@@ -152,7 +160,7 @@
         q('[data-testid="rep-provenance"]').textContent = p
           ? `Stored run (no training on page load): made by \`${p.command}\` with mutinfo ${p.mutinfo_version} and torch ` +
             `${p.torch_version}, seed fixed; the test suite re-runs one configuration and checks it gives the same number.`
-          : `No stored runs: run \`python -m mutinfo.explorer.routes.representation\` (needs the neural extra).`;
+          : `No stored runs: run \`${body.precompute_command}\` (needs the neural extra).`;
       }
 
       function drawTrainButton(body) {
@@ -165,19 +173,23 @@
           return;
         }
         status.dataset.torch = "1";
-        button.disabled = body.log2_batch < LIVE_RANGE[0] || body.log2_batch > LIVE_RANGE[1];
+        const [lo, hi] = body.live.log2_batch;
+        button.disabled = body.log2_batch < lo || body.log2_batch > hi;
         if (!live || live.key !== `${body.data}:${body.log2_batch}`) {
           status.textContent = button.disabled
-            ? `Live training runs for N from ${2 ** LIVE_RANGE[0]} to ${2 ** LIVE_RANGE[1]} (a few seconds each); pick one of those.`
-            : `Trains InfoNCE now on 800 pairs for at most 15 epochs at N = ${body.batch_size} (a few seconds).`;
+            ? `Live training runs for N from ${2 ** lo} to ${2 ** hi} (a few seconds each); pick one of those.`
+            : `Trains InfoNCE now on ${body.live.n_pairs} pairs for at most ${body.live.max_epochs} epochs ` +
+              `at N = ${body.batch_size} (a few seconds).`;
         }
       }
 
       function drawTable(body) {
         const extras = q(".mi-extras");
         MI.tableFor(extras, [
-          ["Batch size N", "Ceiling log₂ N (bits)", "InfoNCE held-out (bits)", "At the ceiling?"],
-          ...body.curve.map((r) => [String(r.batch_size), r.cap, r.estimate, r.near_cap ? "yes" : "no"]),
+          ["Batch size N", "Ceiling log₂ N (bits)", "InfoNCE held-out (bits)", "Seeds 0-2: lowest (bits)",
+            "Seeds 0-2: highest (bits)", "At the ceiling?"],
+          ...body.curve.map((r) => [String(r.batch_size), r.cap, r.estimate, r.seeds ? r.seeds.min : "n/a",
+            r.seeds ? r.seeds.max : "n/a", r.near_cap ? "yes" : "no"]),
         ], { summary: "Table view of InfoNCE against the batch size" });
         MI.snippetBox(extras, body.snippet);
       }
