@@ -152,3 +152,50 @@ def _drive(sync_playwright, chromium, args, screenshots, path, errors: list[str]
         finally:
             browser.close()
     return charts, bars, cells
+
+
+def test_discrete_pairs_are_count_heatmaps_and_the_target_is_on_the_y_axis():
+    from mutinfo.report import render_report
+
+    rng = np.random.default_rng(4)
+    n = 400
+    a = rng.integers(0, 3, size=n)
+    frame = pd.DataFrame(
+        {
+            "a": a,
+            "b": (a + rng.integers(0, 2, size=n)) % 3,
+            "x": rng.normal(size=n),
+            "y": a + rng.normal(size=n),
+        }
+    )
+    ranking = pd.DataFrame(
+        {
+            "rank": [1, 2, 3],
+            "feature": ["a", "b", "x"],
+            "mi_bits": [0.5, 0.2, 0.0],
+            "method": "m",
+            "warnings": "",
+        }
+    )
+    text = render_report(frame, "y", ranking, command="test")
+    figures = dict(
+        (name, (data, layout))
+        for name, data, layout in json.loads(re.search(r"const MUTINFO_FIGURES = (.*?);\n", text).group(1))
+    )
+    pairs = {name: spec for name, spec in figures.items() if name.startswith("pair")}
+    assert len(pairs) == 4
+    shown = [
+        {layout["xaxis"]["title"]["text"], layout["yaxis"]["title"]["text"]} for _, layout in pairs.values()
+    ]
+    assert {"a", "b"} in shown  # b is a noisy function of a: one of the most dependent pairs
+    for data, layout in pairs.values():
+        x_name, y_name = layout["xaxis"]["title"]["text"], layout["yaxis"]["title"]["text"]
+        assert x_name != "y"  # a pair with the target has the target on the y-axis
+        if {x_name, y_name} == {"a", "b"}:
+            heat = data[0]
+            assert heat["type"] == "heatmap"
+            # the cells are the crosstab counts of all rows
+            counts = pd.crosstab(frame[y_name], frame[x_name])
+            assert heat["z"] == counts.to_numpy().tolist() and sum(map(sum, heat["z"])) == n
+        else:
+            assert data[0]["type"] == "scatter" and len(data[0]["x"]) == n

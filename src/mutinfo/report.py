@@ -131,6 +131,45 @@ def _points(values: pd.Series) -> list[Any]:
     return [v if isinstance(v, str) else (None if pd.isna(v) else float(v)) for v in values.tolist()]
 
 
+def _pair_figure(
+    frame: pd.DataFrame, a: str, b: str, bits: float, take: np.ndarray, kinds: dict[str, str]
+) -> tuple[list[dict], dict]:
+    """Traces and layout for one dependent pair: b against a.
+
+    Two discrete columns get a heatmap of their counts over all rows (a scatter would
+    pile every row onto a few grid points); otherwise a scatter of the sampled rows.
+    """
+    layout: dict[str, Any] = {
+        "title": {"text": f"I({a}; {b}) = {bits:.3f} bits", "font": {"size": 14}},
+        "xaxis": {"title": {"text": a}, "automargin": True},
+        "yaxis": {"title": {"text": b}, "automargin": True},
+        "height": 360,
+        "margin": {"l": 56, "r": 16, "t": 44, "b": 52},
+    }
+    if kinds.get(a, "").startswith("discrete") and kinds.get(b, "").startswith("discrete"):
+        counts = pd.crosstab(frame[b], frame[a])
+        trace = {
+            "type": "heatmap",
+            "x": [str(v) for v in counts.columns],
+            "y": [str(v) for v in counts.index],
+            "z": counts.to_numpy().tolist(),
+            "colorscale": "Blues",
+            "colorbar": {"title": {"text": "rows"}},
+            "hovertemplate": f"{html.escape(a)} %{{x}}, {html.escape(b)} %{{y}}: %{{z}} rows<extra></extra>",
+        }
+        layout["xaxis"]["type"] = layout["yaxis"]["type"] = "category"
+        return [trace], layout
+    trace = {
+        "type": "scatter",
+        "mode": "markers",
+        "x": _points(frame[a].iloc[take]),
+        "y": _points(frame[b].iloc[take]),
+        "marker": {"size": 4, "opacity": 0.5},
+        "hovertemplate": f"{html.escape(a)} %{{x}}<br>{html.escape(b)} %{{y}}<extra></extra>",
+    }
+    return [trace], layout
+
+
 _CSS = """
 body{font-family:system-ui,sans-serif;max-width:1100px;margin:0 auto;padding:1rem;color:#222}
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
@@ -312,26 +351,7 @@ def render_report(
     take = np.sort(rng.choice(len(frame), size=min(len(frame), MAX_POINTS), replace=False))
     shown = f"{len(take)} of {len(frame)} rows" if len(take) < len(frame) else f"{len(frame)} rows"
     scatters = [
-        figures.add(
-            f"pair{index}",
-            [
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    "x": _points(frame[a].iloc[take]),
-                    "y": _points(frame[b].iloc[take]),
-                    "marker": {"size": 4, "opacity": 0.5},
-                    "hovertemplate": f"{html.escape(a)} %{{x}}<br>{html.escape(b)} %{{y}}<extra></extra>",
-                }
-            ],
-            {
-                "title": {"text": f"I({a}; {b}) = {bits:.3f} bits", "font": {"size": 14}},
-                "xaxis": {"title": {"text": a}, "automargin": True},
-                "yaxis": {"title": {"text": b}, "automargin": True},
-                "height": 360,
-                "margin": {"l": 56, "r": 16, "t": 44, "b": 52},
-            },
-        )
+        figures.add(f"pair{index}", *_pair_figure(frame, a, b, bits, take, kinds))
         for index, (bits, a, b) in enumerate(pairs[:TOP_PAIRS])
     ]
 
@@ -376,7 +396,8 @@ def render_report(
         f"<h2>MI versus |Pearson r|</h2>{bars}"
         f"<h2>Pairwise MI</h2><p class='note'>Target and up to {MAX_MATRIX_COLUMNS - 1} best-ranked "
         f"features, ordered by average-linkage clustering.</p>{heat}"
-        f"<h2>Most dependent pairs</h2><p class='note'>{shown} drawn per plot.</p>"
+        f"<h2>Most dependent pairs</h2><p class='note'>{shown} drawn per scatter plot; a pair of "
+        "discrete columns is shown as a heatmap of its counts over all rows.</p>"
         f"<div class='grid'>{''.join(scatters)}</div>"
         f"<h2>Method and caveats</h2>{method_html}"
         f"<h2>Provenance</h2><p>Made by <code id='command'>{html.escape(command)}</code> with "
