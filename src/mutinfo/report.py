@@ -154,11 +154,16 @@ def _pair_figure(
             "y": [str(v) for v in counts.index],
             "z": counts.to_numpy().tolist(),
             "colorscale": "Blues",
+            "reversescale": True,  # plotly's Blues runs dark to light: more rows, darker cell
             "colorbar": {"title": {"text": "rows"}},
             "hovertemplate": f"{html.escape(a)} %{{x}}, {html.escape(b)} %{{y}}: %{{z}} rows<extra></extra>",
         }
         layout["xaxis"]["type"] = layout["yaxis"]["type"] = "category"
         return [trace], layout
+    for axis, name in (("xaxis", a), ("yaxis", b)):
+        if kinds.get(name, "").startswith("discrete"):
+            # levels in sorted order, not a number line with 0.5 ticks
+            layout[axis].update(type="category", categoryorder="category ascending")
     trace = {
         "type": "scatter",
         "mode": "markers",
