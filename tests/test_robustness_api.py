@@ -100,7 +100,17 @@ POSITIVE_INT = {
 #: Options that are integers >= 1 but also accept a string rule such as "auto".
 POSITIVE_INT_OR_RULE = {"history", "source_history", "lag"}
 #: Options that name a choice among strings.
-CHOICE = {"method", "average", "alternative", "surrogate", "criterion", "engine", "missing", "mrmr_form"}
+CHOICE = {
+    "method",
+    "average",
+    "alternative",
+    "surrogate",
+    "criterion",
+    "engine",
+    "missing",
+    "mrmr_form",
+    "quantity",
+}
 #: Finite real options: NaN is never meaningful.
 REAL = {"tolerance", "threshold", "beta", "alpha"}
 
@@ -109,7 +119,7 @@ CHEAP = {"n_resamples": 19, "n_surrogates": 19, "n_null": 19}
 
 #: Public names that are not callables taking user data: exception/warning types, result
 #: containers and constants. Result dataclasses are recognised automatically.
-NOT_ENTRY_POINTS = {"Information", "__version__", "available_methods"}
+NOT_ENTRY_POINTS = {"Information", "__version__"}
 
 
 # ---------------------------------------------------------------------------- adapters

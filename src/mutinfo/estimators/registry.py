@@ -90,6 +90,8 @@ def available_methods(quantity: str | None = None) -> list[str]:
     names = sorted(METHODS)
     if quantity is None:
         return ["auto", *names]
+    if not isinstance(quantity, str) or quantity not in _QUANTITY_ATTR:
+        raise ValueError(f"`quantity` must be None or one of {sorted(_QUANTITY_ATTR)}; got {quantity!r}.")
     return ["auto", *(n for n in names if getattr(METHODS[n], _QUANTITY_ATTR[quantity]) is not None)]
 
 
