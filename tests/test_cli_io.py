@@ -283,6 +283,7 @@ def test_atomic_write_keeps_the_old_file_when_interrupted(tmp_path):
     assert path.read_text() == "done"
 
 
+@pytest.mark.slow
 def test_sigint_in_a_real_process(tmp_path):
     rng = np.random.default_rng(0)
     path = tmp_path / "big.csv"
