@@ -6,6 +6,7 @@ estimator's known bias and sampling spread; bad input must give a 4xx with a mes
 
 from __future__ import annotations
 
+import importlib.util
 import math
 
 import numpy as np
@@ -399,10 +400,17 @@ def test_applications_index_is_honest_about_availability(client):
     assert ids == ["selection", "nmi", "trees", "infonce", "bottleneck", "transfer"]
     for entry in body["entries"]:
         for fn in entry["functions"]:
-            assert fn["available"] == hasattr(mi, fn["name"].removeprefix("mi."))
+            name = fn["name"].removeprefix("mi.")
+            if name.startswith("neural."):  # optional extra: module and torch installed
+                expected = all(importlib.util.find_spec(m) is not None for m in ("mutinfo.neural", "torch"))
+            else:
+                expected = hasattr(mi, name)
+            assert fn["available"] == expected
     text = {e["id"]: e["careful"] for e in body["entries"]}
     assert "Gini" in text["trees"] and "not adjusted for chance" in text["nmi"]
     assert "log(batch size)" in text["infonce"] and "not causation" in text["transfer"]
+    sections = {e["id"]: e.get("section") for e in body["entries"]}
+    assert sections["infonce"] == "representation" and sections["bottleneck"] == "compression"
 
 
 def test_nmi_positive_on_random_labels(client):

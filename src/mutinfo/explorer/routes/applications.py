@@ -12,6 +12,7 @@ never links to something that is not there. Two misconceptions get a live check:
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from functools import lru_cache
 from typing import Any
@@ -24,7 +25,9 @@ from mutinfo.explorer.common import clean, snippet
 
 router = APIRouter(prefix="/api/applications", tags=["applications"])
 
-#: The applications, in the brief's order. ``functions`` are public names in ``mutinfo``.
+#: The applications, in the brief's order. ``functions`` are public names in ``mutinfo``
+#: (``"neural.name"``: in the optional ``mutinfo.neural``, which needs torch); ``section``
+#: is the explorer section that shows the application at work, if there is one.
 ENTRIES: list[dict[str, Any]] = [
     {
         "id": "selection",
@@ -66,6 +69,7 @@ ENTRIES: list[dict[str, Any]] = [
             "which is MI-based only with the entropy criterion."
         ),
         "functions": ["InformationGainTree"],
+        "section": "trees",
         "reference": "Quinlan 1986, doi:10.1007/BF00116251",
     },
     {
@@ -80,7 +84,8 @@ ENTRIES: list[dict[str, Any]] = [
             "whatever the true MI. And maximising MI alone does not explain good representations "
             "(Tschannen et al., ICLR 2020)."
         ),
-        "functions": ["infonce_bound", "mutual_info"],
+        "functions": ["neural.neural_mutual_info", "mutual_info"],
+        "section": "representation",
         "reference": "van den Oord, Li and Vinyals 2018, arXiv:1807.03748",
     },
     {
@@ -95,7 +100,8 @@ ENTRIES: list[dict[str, Any]] = [
             "Saxe et al. (ICLR 2018) found the compression depends on the activation function and "
             "on how MI is estimated."
         ),
-        "functions": ["information_bottleneck"],
+        "functions": ["information_bottleneck", "ib_curve"],
+        "section": "compression",
         "reference": "Tishby, Pereira and Bialek 1999, arXiv:physics/0004057",
     },
     {
@@ -112,9 +118,24 @@ ENTRIES: list[dict[str, Any]] = [
             "doi:10.1103/PhysRevLett.103.238701)."
         ),
         "functions": ["transfer_entropy"],
+        "section": "causality",
         "reference": "Schreiber 2000, doi:10.1103/PhysRevLett.85.461",
     },
 ]
+
+
+def function_available(name: str) -> bool:
+    """Whether ``mi.<name>`` can be called in this installation (without importing torch).
+
+    ``"neural.<name>"`` lives in :mod:`mutinfo.neural`, which needs the optional torch: it is
+    available when both the module and torch are installed.
+    """
+    if name.startswith("neural."):
+        return (
+            importlib.util.find_spec("mutinfo.neural") is not None
+            and importlib.util.find_spec("torch") is not None
+        )
+    return hasattr(mi, name)
 
 
 @router.get("/index")
@@ -122,7 +143,9 @@ def index() -> dict[str, Any]:
     """The applications, each with its mutinfo functions and whether they exist yet."""
     entries = []
     for entry in ENTRIES:
-        functions = [{"name": f"mi.{name}", "available": hasattr(mi, name)} for name in entry["functions"]]
+        functions = [
+            {"name": f"mi.{name}", "available": function_available(name)} for name in entry["functions"]
+        ]
         entries.append({**entry, "functions": functions, "built": all(f["available"] for f in functions)})
     return {"version": mi.__version__, "entries": entries}
 
@@ -203,7 +226,7 @@ def infonce_cap(
         "true_mi_bits": true_mi,
         "cap_bits": cap,
         "best_possible_bits": min(true_mi, cap),
-        "available": hasattr(mi, "infonce_bound"),
+        "available": function_available("neural.neural_mutual_info"),
         "note": (
             "InfoNCE with N samples per batch is at most log N, so a true MI above log2 N bits is "
             "reported as at most log2 N. This is arithmetic, not an estimate."

@@ -35,6 +35,7 @@
             <p class="careful"><strong>Careful:</strong> ${MI.escapeHtml(e.careful)}</p>
             <p>${e.functions.map((f) => `<span class="fn ${f.available ? "yes" : "no"}">${MI.escapeHtml(f.name)}</span>` +
               `${f.available ? "" : " (not built yet)"}`).join(", ")}</p>
+            ${e.section ? `<p><a href="#${MI.escapeHtml(e.section)}" data-testid="app-link-${e.id}">See it at work in the explorer</a></p>` : ""}
             <p class="mi-hint">${MI.escapeHtml(e.reference)}</p>
           </article>`).join("");
       }
