@@ -94,9 +94,9 @@ def _cases() -> list[tuple[str, np.ndarray]]:
     e = 0.1
     bsc = np.array([[(1 - e) / 2, e / 2], [e / 2, (1 - e) / 2]])
     return [
-        ("BSC(0.1), |T| = 2", bsc),
-        ("weather month -> temperature (12 x 8), |T| = 12", weather_joint("month_temperature")["p_xy"]),
-        ("weather hour -> irradiance (24 x 6), |T| = 24", weather_joint("hour_irradiance")["p_xy"]),
+        ("BSC(0.1), 2 clusters", bsc),
+        ("weather month -> temperature (12 x 8), 12 clusters", weather_joint("month_temperature")["p_xy"]),
+        ("weather hour -> irradiance (24 x 6), 24 clusters", weather_joint("hour_irradiance")["p_xy"]),
     ]
 
 
