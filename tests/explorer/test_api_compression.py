@@ -158,8 +158,10 @@ def test_shipped_plane_is_reproduced_by_the_library():
     shipped = shipped_plane()
     assert shipped["settings"]["hidden"] == list(PLANE_SETTINGS["hidden"])
     fresh = compute_plane("tanh")
-    for key in ("epochs", "i_tx", "i_ty", "loss", "test_accuracy", "h_x", "h_y", "n", "n_test"):
+    # same machine: identical; another BLAS could move the last bits of the weights (loss to 1e-6)
+    for key in ("epochs", "i_tx", "i_ty", "test_accuracy", "h_x", "h_y", "n", "n_test"):
         np.testing.assert_allclose(fresh[key], shipped["tanh"][key], rtol=0, atol=1e-9, err_msg=key)
+    np.testing.assert_allclose(fresh["loss"], shipped["tanh"]["loss"], rtol=1e-6)
 
 
 def test_plane_view_bounds_caveat_and_snippet(client):
