@@ -23,8 +23,8 @@ holds everything that bounds one request, in one place:
       computations are still finishing, new requests get 503 (so orphaned threads cannot
       exhaust the worker pool); a request still waiting for its turn at the deadline gets 504
       and is never started;
-    * logs every 4xx/5xx answer (method, path, status, the message; never the data) on the
-      ``mutinfo.explorer`` logger.
+    * logs every 4xx/5xx answer (method, path without the query string, status and the
+      answer's message; not the request body) on the ``mutinfo.explorer`` logger.
 :func:`read_upload`
     Streams a ``multipart/form-data`` body through a parser into memory, enforcing the file's
     size limit chunk by chunk. Starlette's own form parsing spools files larger than 1 MB to a
