@@ -122,6 +122,7 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
     ]
     rows = []
     started = time.perf_counter()
+    load_before = machine_info()["load_average"]
     for label, d, truth, cubed in tasks:
         results: dict[str, list[float]] = {nm: [] for nm in names}
         seconds: dict[str, list[float]] = {nm: [] for nm in names}
@@ -159,13 +160,15 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
             )
         )
         print(table_lines[-1], flush=True)
-    _write(table_lines, n, seeds, quick, time.perf_counter() - started)
+    _write(table_lines, n, seeds, quick, time.perf_counter() - started, load_before)
     return rows
 
 
-def _write(table_lines: list[str], n: int, seeds: tuple[int, ...], quick: bool, elapsed: float) -> None:
+def _write(
+    table_lines: list[str], n: int, seeds: tuple[int, ...], quick: bool, elapsed: float, before: Any
+) -> None:
     info = machine_info()
-    load = info["load_average"]
+    fmt_load = lambda la: "n/a" if la is None else " / ".join(f"{v:.2f}" for v in la)  # noqa: E731
     versions = ", ".join(f"{k} {v}" for k, v in info["packages"].items())
     try:
         import torch
@@ -182,9 +185,9 @@ def _write(table_lines: list[str], n: int, seeds: tuple[int, ...], quick: bool, 
             f"Written by `python -m benchmarks --only neural{' --quick' if quick else ''}` on {stamp} "
             f"({elapsed:.0f} s); n = {n}, seeds {list(seeds)}.",
             "",
-            f"- Machine: {info['cpu']}, {info['cores']} cores; load average before the run "
-            + ("n/a" if load is None else " / ".join(f"{v:.2f}" for v in load))
-            + " (other work on the machine slows every timing).",
+            f"- Machine: {info['cpu']}, {info['cores']} cores; load average (1/5/15 min) before the run "
+            f"{fmt_load(before)}, after it {fmt_load(info['load_average'])} (other work on the machine "
+            "slows every timing).",
             f"- Python {info['python']}; {versions}",
             "",
             doc,
