@@ -75,7 +75,7 @@ _REFS = {
 }
 
 _SUMMARIES = {
-    "infonce": "Neural InfoNCE lower bound (torch); low variance but never above log(batch size = 256).",
+    "infonce": "Neural InfoNCE lower bound (torch); low variance, never above log(min(256, n/5)).",
     "nwj": "Neural NWJ lower bound (torch); no cap, high variance at high MI.",
     "mine": "Neural MINE (Donsker-Varadhan, moving-average gradient; torch); no cap, high variance.",
 }
