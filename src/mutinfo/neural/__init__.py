@@ -307,19 +307,19 @@ def neural_mutual_info(
     if is_constant(vx) or is_constant(vy):  # warned by prepare_variables; MI is exactly 0
         zero = Information(0.0, base=base, method="constant", n=n, quantity="I(x;y)")
         return NeuralMIResult(
-            zero,
-            bound,
-            critic,
-            cap_nats / scale,
-            False,
-            np.empty(0),
-            np.empty(0),
-            0,
-            0,
-            batch_size,
-            n_train,
-            n_valid,
-            0.0,
+            estimate=zero,
+            bound=bound,
+            critic=critic,
+            cap=cap_nats / scale,
+            near_cap=False,
+            train_curve=np.empty(0),
+            valid_curve=np.empty(0),
+            epochs=0,
+            best_epoch=0,
+            batch_size=batch_size,
+            n_train=n_train,
+            n_valid=n_valid,
+            seconds=0.0,
         )
     fit = _fit(
         vx.values,
