@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("fastapi")
-pytest.importorskip("psutil")
+import psutil  # noqa: F401  (a dependency of the dask extra; the load run samples memory with it)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks.load_explorer import run_load_at
