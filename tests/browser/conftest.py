@@ -42,11 +42,15 @@ class LiveServer:
         import uvicorn
 
         from mutinfo.explorer.app import create_app
+        from mutinfo.explorer.limits import ServerSettings
         from mutinfo.explorer.server import free_port
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(), host="127.0.0.1", port=self.port, log_level="warning")
+        # The pages are under test here, not the deadline (tests/explorer/test_server_limits.py
+        # covers it): a first load of a heavy section on a busy CI machine may pass 30 s.
+        app = create_app(ServerSettings(request_timeout_s=180.0))
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

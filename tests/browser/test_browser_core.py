@@ -296,3 +296,18 @@ def test_landscape_presets_noise_and_grid(page, phone_page, screenshot_dir):
     shoot(page, "landscape", screenshot_dir)
     open_section(phone_page, "landscape")
     shoot(phone_page, "landscape", screenshot_dir)
+
+
+def test_anchor_link_starts_only_the_sections_in_view(page):
+    """A link ending in #section must not start every section above it while the fragments
+    load (the browser re-jumps to the anchor as each arrives)."""
+    page.goto(f"{page.base_url}/#compression")
+    page.wait_for_function("document.body.dataset.booted === '1'", timeout=90_000)
+    page.wait_for_function("document.getElementById('compression').dataset.state === 'ready'", timeout=90_000)
+    states = page.evaluate(
+        "Object.fromEntries(Array.from(document.querySelectorAll('.mi-section'))"
+        ".map((e) => [e.id, e.dataset.state]))"
+    )
+    early = ["intro", "decomposition", "correlation", "realworld", "selection", "clustering", "genes"]
+    assert all(states[s] == "pending" for s in early), states
+    assert page.evaluate("window.scrollY") > 5000

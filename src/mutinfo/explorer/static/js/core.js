@@ -27,6 +27,7 @@
   const started = {};       // id -> true once init ran
   let meta = null;
   let sectionObserver = null;
+  let anchorTarget = null;  // a #section of the address, while the fragments load (see boot)
   const version = { value: null };
 
   // ---------- small utilities ----------
@@ -458,7 +459,7 @@
     const response = await fetch(`/sections/${entry.id}.html`);
     el.innerHTML = await response.text();
     el.dataset.loaded = "1";
-    if (sectionObserver) sectionObserver.observe(el);
+    if (sectionObserver && !anchorTarget) sectionObserver.observe(el);
     await loadScript(`/static/${entry.js}`);
     maybeStart(el);
   }
@@ -525,6 +526,11 @@
     }, { rootMargin: "300px 0px" });
     const shared = q.get("s");
     if (shared) start(shared);
+    // A link ending in #section: the browser jumps to the anchor again as each fragment above
+    // it arrives, sweeping every earlier section through the viewport. Observe nothing until
+    // the fragments are in place, so only the sections really in view start.
+    const hashId = decodeURIComponent(location.hash.slice(1));
+    anchorTarget = meta.sections.some((s) => s.id === hashId) ? hashId : null;
     for (const entry of meta.sections) {
       try { await loadSection(entry); } catch (error) {
         const el = document.getElementById(entry.id);
@@ -533,6 +539,12 @@
     }
     tocSpy(meta.sections);
     if (shared && document.getElementById(shared)) document.getElementById(shared).scrollIntoView();
+    if (anchorTarget) {
+      const target = document.getElementById(anchorTarget);
+      anchorTarget = null;
+      if (!shared && target) target.scrollIntoView();
+      document.querySelectorAll('.mi-section[data-loaded="1"]').forEach((el) => sectionObserver.observe(el));
+    }
     document.body.dataset.booted = "1";
   }
 
