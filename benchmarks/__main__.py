@@ -84,7 +84,7 @@ def _old_sections(path: Path) -> dict[str, str]:
             sections[name] = ""
         if name is not None:
             sections[name] += line
-    return sections
+    return {k: v.rstrip("\n") + "\n" for k, v in sections.items()}  # one blank line between sections
 
 
 def header(info_before: dict[str, Any], load_after: Any, quick: bool, rerun: bool = False) -> str:

@@ -110,6 +110,14 @@ def _mb(b: float) -> str:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     """Rows of the memory table (``mutinfo_s`` is the time of the measured call)."""
     sizes = (10_000, 100_000) if quick else (100_000, 1_000_000)
+    # the cases run in subprocesses; one small parallel call here lets the results header
+    # report the threading layer numba really uses (it is known only after a parallel kernel)
+    import numpy as np
+
+    import mutinfo as mi
+
+    rng = np.random.default_rng(0)
+    mi.mutual_info(rng.normal(size=2000), rng.normal(size=2000), method="ksg1", n_jobs=-1)
     rows: list[dict[str, Any]] = []
     for label, setup, call, warm in CASES:
         per_n = []
