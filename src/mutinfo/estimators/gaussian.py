@@ -58,11 +58,13 @@ https://doi.org/10.1214/aoms/1177704251
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from scipy import special, stats
 
 from mutinfo._variable import Variable
+from mutinfo._warnings import ConstantInputWarning
 from mutinfo.estimators._method import Method, Options
 from mutinfo.estimators._scale import scaled_centred
 
@@ -245,13 +247,16 @@ def gaussian_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray, *, bias_correct: b
     ld_xyz = _log_det(cov, np.arange(dx + dy + dz))
     ld_z = _log_det(cov, iz)
     if ld_xz == -math.inf or ld_yz == -math.inf:
-        # X (or Y) is a linear function of Z: the Gaussian CMI is a limit whose value depends
-        # on how the residual noise vanishes (0 for independent noises, not for shared ones)
-        raise ValueError(
-            "`method` 'gaussian'/'gaussian_copula' cannot take this data: `x` or `y` is an exact "
-            "linear function of `z` at float64 resolution (for the copula: the same ranks), where "
-            "I(X; Y | Z) has no Gaussian value. Use a kNN method (e.g. 'ksg1')."
+        # X (or Y) is a linear function of Z: given Z it is constant, so I(X; Y | Z) = 0 exactly
+        # (the CMI of a constant), where the log-det formula would read -inf + inf
+        warnings.warn(
+            "`x` or `y` is an exact linear function of `z` at float64 resolution (for the Gaussian "
+            "copula: of its ranks): given z it is constant, so I(x; y | z) = 0. Data that are "
+            "only nearly determined by z need a kNN method (e.g. 'ksg1') to show their CMI.",
+            ConstantInputWarning,
+            stacklevel=2,
         )
+        return 0.0
     if ld_xyz == -math.inf:
         return math.inf
     value = 0.5 * (ld_xz + ld_yz - ld_xyz - ld_z)
