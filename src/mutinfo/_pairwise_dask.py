@@ -157,7 +157,13 @@ def run_dask(
             return None
         a, c = nxt
         future = client.submit(
-            _run_task, parts[a], parts[c], pure=False, workers=[worker], allow_other_workers=False
+            # a loose restriction: should the worker leave the cluster, the task runs elsewhere
+            _run_task,
+            parts[a],
+            parts[c],
+            pure=False,
+            workers=[worker],
+            allow_other_workers=True,
         )
         running[future] = (a, c, worker)
         return future
