@@ -489,8 +489,11 @@ def prepare(
             warn_small(n, k, "Pairwise mutual information estimated")
     else:
         warn_small(n, k, "Pairwise conditional mutual information estimated")
-        if m >= 2:
-            strata, small = _strata(values, vz.values, k)
+        if vz.discrete:
+            strata, small = _strata(values, vz.values, k) if m >= 2 else ([], 0)
+            if m < 2:
+                sizes = np.bincount(vz.values)
+                small = int(sizes[(sizes > 0) & (sizes <= k)].sum())
             if small:
                 warnings.warn(
                     f"{small} of {n} samples lie in strata of `given` with at most k = {k} "
@@ -582,8 +585,9 @@ def compute_pairs(
     ``given``: I(X; Y | Z) = sum_z p(z) I(X; Y | Z = z), added in the order of Z's codes as
     :func:`mutinfo.estimators.mixed.stratified_cmi` does). Also returns the distinct
     warnings the other pairs raised (category, message), so the caller can show each once
-    (on a Dask worker they would otherwise stay in its log). TiesWarnings are dropped here:
-    :func:`prepare` announces the tied columns by name.
+    (on a Dask worker they would otherwise stay in its log). TiesWarnings, and the
+    small-strata warnings of a discrete ``given``, are dropped here: :func:`prepare`
+    announces the tied columns by name and the small strata once.
     """
     out = np.empty(ii.shape[0], dtype=np.float64)
     fi = x.fast[ii]
@@ -607,8 +611,15 @@ def compute_pairs(
             for t in slow:
                 out[t] = _slow_value(x, int(ii[t]), y, int(jj[t]))
         for w in caught:
-            if not issubclass(w.category, TiesWarning):
-                seen[(w.category, str(w.message))] = None
+            if issubclass(w.category, TiesWarning):
+                continue
+            if (
+                x.z is not None
+                and issubclass(w.category, SmallSampleWarning)
+                and "strata of `z`" in str(w.message)
+            ):
+                continue  # prepare() announced the small strata of `given` once
+            seen[(w.category, str(w.message))] = None
     return out, list(seen)
 
 
