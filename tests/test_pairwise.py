@@ -213,3 +213,10 @@ def test_column_blocks_give_the_same_pairs(given):
     li, lj = (a.reshape(-1) for a in np.meshgrid(np.arange(4), np.arange(5), indexing="ij"))
     values, _ = compute_pairs(left, right, li, lj)
     assert np.array_equal(values, full[left.index[li], right.index[lj]])
+
+
+def test_pairwise_test_passes_progress_on():
+    X = _chain(150, 5, 12)
+    calls: list[tuple[int, int]] = []
+    mi.pairwise_test(X, n_null=20, rng=0, progress=lambda d, t: calls.append((d, t)))
+    assert calls[0] == (0, 10) and calls[-1] == (10, 10)
