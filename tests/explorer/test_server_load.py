@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,12 @@ pytestmark = pytest.mark.xdist_group("server")
 
 
 def test_short_load_has_no_errors_and_flat_memory():
-    with BackgroundServer() as server:
-        summary = run_load_at(server.url, os.getpid(), clients=10, duration_s=5.0, max_requests=3000)
+    # The clients run an asyncio loop of their own, in a fresh thread: this worker's thread may
+    # already hold one (the browser tests' session Playwright does).
+    with BackgroundServer() as server, ThreadPoolExecutor(max_workers=1) as pool:
+        summary = pool.submit(
+            run_load_at, server.url, os.getpid(), clients=10, duration_s=5.0, max_requests=3000
+        ).result()
     assert summary["errors"] == 0, summary["error_samples"]
     assert summary["requests"] >= 20, summary
     assert {"slider", "upload", "analyze"} <= set(summary["by_kind"]), summary["by_kind"]
