@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import mutinfo as mi
-from mutinfo._pairwise_dask import choose_block_size
+from mutinfo._pairwise_dask import TASK_SECONDS, choose_block_size
 from mutinfo.pairwise import block_tasks, task_pairs
 
 
@@ -128,8 +128,9 @@ def test_block_tasks_cover_every_pair_once():
 
 
 def test_block_size_rule():
-    # 1 ms per pair -> b = sqrt(0.1 / 0.001) = 10 when p is large
-    assert choose_block_size(10_000, 1e-3, 2) == 10
+    # 1 ms per pair -> b = round(sqrt(TASK_SECONDS / 0.001)) (22 at 0.5 s) when p is large
+    assert choose_block_size(10_000, 1e-3, 2) == round(math.sqrt(TASK_SECONDS / 1e-3))
+    assert choose_block_size(10_000, TASK_SECONDS / 100, 2) == 10
     # small p: shrink until every worker thread gets >= 4 tasks
     b = choose_block_size(40, 1e-4, 4)
     blocks = math.ceil(40 / b)

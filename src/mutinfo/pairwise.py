@@ -713,7 +713,7 @@ def pairwise(
     client : distributed.Client or str, optional
         The Dask client, or a scheduler address to connect to (``engine="dask"`` only).
     block_size : int, optional
-        Columns per block. Default: 64 locally; for Dask, chosen so a task runs ~0.1 s.
+        Columns per block. Default: 64 locally; for Dask, chosen so a task runs ~0.5 s.
     n_jobs : int, optional
         Threads for the local engine (-1: all cores). Results do not depend on it.
     progress : bool or callable, default False
