@@ -147,3 +147,17 @@ def test_extreme_bases_stay_finite() -> None:
     huge = float(mi.entropy(x, method="plugin", discrete=True, base=1e300))
     assert near_one == pytest.approx(bits * math.log(2.0) / math.log(1.0 + 1e-12), rel=1e-9)
     assert huge == pytest.approx(bits * math.log(2.0) / math.log(1e300), rel=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e300, 1e-300])
+def test_transfer_entropy_history_search_at_extreme_scales(scale: float) -> None:
+    """The Ragwitz history search and the trend screen standardise the series: at 1e±300 a
+    plain standard deviation overflows or underflows (it squares the data)."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=600)
+    y = np.r_[0.0, 0.8 * x[:-1]] + 0.3 * rng.normal(size=600)
+    reference = mi.transfer_entropy(x, y, history="auto")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        scaled = mi.transfer_entropy(x * scale, y * scale, history="auto")
+    assert float(scaled) == float(reference) and float(reference) > 1.0

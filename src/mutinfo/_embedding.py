@@ -255,15 +255,19 @@ def ragwitz_history(series: Series, max_history: int, neighbours: int) -> int:
     """
     from scipy.spatial import cKDTree
 
+    from mutinfo.estimators._scale import scaled_centred
+
     if series.discrete:
         raise ValueError(
             "`history` 'auto' (Ragwitz criterion) needs a continuous target; got a discrete one."
         )
     if series.missing.any():
         raise ValueError("`history` 'auto' needs a target without missing points; pass an integer history.")
-    values = series.values
+    # centred and scaled by powers of two first: a plain std squares the data, which
+    # overflows near 1e300 and underflows near 1e-300
+    values, _ = scaled_centred(series.values)
     scale = values.std(axis=0)
-    values = (values - values.mean(axis=0)) / np.where(scale > 0, scale, 1.0)
+    values = values / np.where(scale > 0, scale, 1.0)
     rows = np.arange(max_history, series.n)
     if rows.shape[0] <= neighbours + 1:
         raise ValueError(
@@ -337,6 +341,8 @@ def warn_trend(series: Series) -> None:
     walks exceed 0.5. Transfer entropy and lagged MI pool all time points, so a trend makes
     any two series look dependent.
     """
+    from mutinfo.estimators._scale import scaled_centred
+
     if series.discrete or series.n < 3:
         return
     observed = ~series.missing
@@ -345,7 +351,7 @@ def warn_trend(series: Series) -> None:
     if t.shape[0] < 3:
         return
     tc = t - t.mean()
-    vc = values - values.mean(axis=0)
+    vc, _ = scaled_centred(values)  # R² is scale-free; powers of two keep 1e±300 data finite
     denom = (tc @ tc) * (vc * vc).sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         r2 = np.where(denom > 0, (tc @ vc) ** 2 / np.where(denom > 0, denom, 1.0), 0.0)
