@@ -52,7 +52,7 @@ def test_matrix_csv_is_symmetric_with_an_empty_diagonal(table, tmp_path):
     out = tmp_path / "m.csv"
     result = runner.invoke(app, ["matrix", str(table), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    m = pd.read_csv(out, index_col="column")
+    m = pd.read_csv(out, index_col="column (bits)")
     assert list(m.index) == list(m.columns) == ["x", "sq", "lin", "noise"]
     values = m.to_numpy()
     assert np.isnan(np.diag(values)).all()

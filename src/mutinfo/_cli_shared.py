@@ -10,6 +10,7 @@ Messages go to standard error (:data:`errors`), results to standard output
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from rich.text import Text
 
 import mutinfo as mi
 from mutinfo._cli_io import DataError, atomic_write, check_columns, convert_times, parse_sep, read_table
+from mutinfo.report import mi_column, unit_label
 
 #: Exit status after Ctrl-C (128 + SIGINT, the shell convention).
 EXIT_INTERRUPTED = 130
@@ -49,6 +51,12 @@ NJobs = Annotated[
 Seed = Annotated[int, typer.Option(min=0, help="Seed of all randomness: the same seed repeats the run.")]
 Method = Annotated[str, typer.Option(help="Estimator name (see `mutinfo methods`).")]
 K = Annotated[int, typer.Option(min=1, help="Neighbours for kNN estimators.")]
+Base = Annotated[
+    str,
+    typer.Option(
+        help="Logarithm base of the information unit: 2 bits, e nats, 10 hartleys (any number > 0, != 1)."
+    ),
+]
 
 
 def fail(message: str) -> typer.Exit:
@@ -113,6 +121,31 @@ def check_method(method: str) -> str:
     if method not in choices:
         raise usage(f"`--method` must be one of {choices}; got {method!r}.")
     return method
+
+
+def check_base(text: str, quiet: bool = False) -> float:
+    """The ``--base`` value as a float: ``e`` (any case) is Euler's number, otherwise a number
+    > 0 and != 1; anything else is a usage error (exit 2).
+
+    A decimal that agrees with e = 2.718281828... to every digit typed, at least three
+    decimals (``2.718``, ``2.71828``), is read as e itself, with a note on stderr: the
+    output is then labelled nats and equals the ``e`` result exactly.
+    """
+    rule = "a number > 0 and != 1 (2 = bits, e = nats, 10 = hartleys)"
+    cleaned = text.strip()
+    if cleaned.lower() == "e":
+        return math.e
+    try:
+        base = float(cleaned)
+    except ValueError:
+        raise usage(f"`--base` must be {rule}; got {text!r}.") from None
+    if not math.isfinite(base) or base <= 0 or base == 1:
+        raise usage(f"`--base` must be {rule}; got {text!r}.")
+    digits = len(cleaned.partition(".")[2]) if "e" not in cleaned.lower() else 0
+    if base != math.e and digits >= 3 and abs(base - math.e) < 10.0**-digits:
+        note(f"note: --base {cleaned} read as e = {math.e!r} (nats)", quiet)
+        return math.e
+    return base
 
 
 def check_jobs(n_jobs: int | None) -> int | None:
@@ -233,15 +266,23 @@ class Stages:
         return "timings: " + ", ".join(parts)
 
 
-def ranking_table(records: list[dict[str, Any]], permutations: int, ci: int, fdr: float) -> pd.DataFrame:
-    """The ranking table: one row per feature, best first (ties keep the input order)."""
-    ranking = pd.DataFrame(records).sort_values("mi_bits", ascending=False, kind="stable")
+def ranking_table(
+    records: list[dict[str, Any]], permutations: int, ci: int, fdr: float, base: float = 2
+) -> pd.DataFrame:
+    """The ranking table: one row per feature, best first (ties keep the input order).
+
+    The records hold the MI under the key ``mi``; the table names that column by the unit
+    (:func:`mutinfo.report.mi_column`: ``mi_bits`` for base 2, ``mi_nats`` for base e).
+    """
+    column = mi_column(base)
+    ranking = pd.DataFrame(records).rename(columns={"mi": column})
+    ranking = ranking.sort_values(column, ascending=False, kind="stable")
     ranking.insert(0, "rank", np.arange(1, len(ranking) + 1))
     ranking["warnings"] = [";".join(w) for w in ranking["warnings"]]
     if permutations:
         ranking["qvalue"] = mi.fdr(ranking["pvalue"].to_numpy())
         ranking["significant"] = ranking["qvalue"] <= fdr
-    order = ["rank", "feature", "kind", "mi_bits"]
+    order = ["rank", "feature", "kind", column]
     order += ["ci_low", "ci_high"] if ci else []
     order += ["pvalue", "qvalue", "significant"] if permutations else []
     order += ["pearson_r", "spearman_rho", "n", "method", "warnings"]
@@ -259,6 +300,7 @@ def print_ranking(
     ci: int,
     fdr: float,
     top: int,
+    base: float = 2,
 ) -> None:
     caption = f"Estimator: {', '.join(sorted(set(ranking['method'])))}; k={k}, seed={seed}."
     if permutations:
@@ -266,17 +308,19 @@ def print_ranking(
     if ci:
         caption += f" 95% CI: {ci} half-size subsamples."
     table = Table(title=f"I(feature; {target}) for {data.name} ({len(frame)} rows)", caption=caption)
-    for column, justify in (("rank", "right"), ("feature", "left"), ("MI (bits)", "right")):
+    unit = unit_label(base)
+    for column, justify in (("rank", "right"), ("feature", "left"), (f"MI ({unit})", "right")):
         table.add_column(column, justify=justify)
     if ci:
-        table.add_column("95% CI", justify="right")
+        table.add_column(f"95% CI ({unit})", justify="right")
     if permutations:
         table.add_column("p", justify="right")
         table.add_column("q", justify="right")
     table.add_column("Pearson r", justify="right")
     table.add_column("Spearman", justify="right")
-    for row in ranking.head(top).itertuples(index=False):
-        cells = [str(row.rank), str(row.feature), f"{row.mi_bits:.3f}"]
+    head = ranking.head(top)
+    for row, value in zip(head.itertuples(index=False), head[mi_column(base)], strict=True):
+        cells = [str(row.rank), str(row.feature), f"{value:.3f}"]
         if ci:
             cells.append(f"[{row.ci_low:.3f}, {row.ci_high:.3f}]")
         if permutations:

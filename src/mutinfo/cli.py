@@ -44,6 +44,7 @@ from typer.core import TyperGroup
 import mutinfo as mi
 from mutinfo._cli_shared import (
     EXIT_INTERRUPTED,
+    Base,
     K,
     Method,
     NJobs,
@@ -52,6 +53,7 @@ from mutinfo._cli_shared import (
     Sep,
     Stages,
     bar,
+    check_base,
     check_jobs,
     check_method,
     check_or_fail,
@@ -74,6 +76,7 @@ from mutinfo._cli_shared import (
 )
 from mutinfo.datasets import describe, load_breast_cancer
 from mutinfo.estimators.registry import METHODS
+from mutinfo.report import mi_column, unit_label
 
 __all__ = ["EXIT_INTERRUPTED", "app", "main"]
 
@@ -124,11 +127,12 @@ def demo(
     top: Annotated[int, typer.Option(min=1, max=30, help="How many features to show.")] = 10,
     method: Method = "auto",
     k: K = 3,
+    base: Base = "2",
     seed: Seed = 0,
     n_jobs: NJobs = None,
     quiet: Quiet = False,
 ) -> None:
-    """Rank breast-cancer features by mutual information with the diagnosis (bits).
+    """Rank breast-cancer features by mutual information with the diagnosis (bits; --base e: nats).
 
     Uses the Breast Cancer Wisconsin (Diagnostic) data shipped with mutinfo (569 cases).
     Pearson |r| with the 0/1 diagnosis is shown beside each MI for comparison.
@@ -139,6 +143,8 @@ def demo(
     """
     check_method(method)
     check_jobs(n_jobs)
+    log_base = check_base(base, quiet)
+    unit = unit_label(log_base)
     data = load_breast_cancer()
     diagnosis = data["diagnosis"]
     malignant = (diagnosis == "malignant").to_numpy(dtype=float)
@@ -150,7 +156,9 @@ def demo(
             warnings.simplefilter("always", mi.MutinfoWarning)
             with bar(quiet, "I(feature; diagnosis)", len(features)) as update:
                 for done, name in enumerate(features, start=1):
-                    value = mi.mutual_info(data[name], diagnosis, method=method, k=k, rng=seed, n_jobs=n_jobs)
+                    value = mi.mutual_info(
+                        data[name], diagnosis, method=method, k=k, rng=seed, n_jobs=n_jobs, base=log_base
+                    )
                     r = float(np.corrcoef(data[name].to_numpy(), malignant)[0, 1])
                     rows.append((name, float(value), abs(r)))
                     used_method = value.method
@@ -159,24 +167,24 @@ def demo(
         raise fail(str(exc)) from exc
     warned(caught, quiet)
 
-    h_diag = float(mi.entropy(diagnosis))
+    h_diag = float(mi.entropy(diagnosis, base=log_base))
     rows.sort(key=lambda row: row[1], reverse=True)
     meta = describe("breast_cancer")
     table = Table(
         title=f"What each feature tells about the diagnosis ({len(data)} cases)",
         caption=(
-            f"MI estimator: {used_method}, k={k}. H(diagnosis) = {h_diag:.3f} bits is the most any "
+            f"MI estimator: {used_method}, k={k}. H(diagnosis) = {h_diag:.3f} {unit} is the most any "
             "feature can tell.\n"
             f"Data: {meta['title']} (Street et al. 1993; UCI, {meta['licence'].split(' (')[0]})."
         ),
     )
     table.add_column("rank", justify="right")
     table.add_column("feature")
-    table.add_column("MI (bits)", justify="right")
+    table.add_column(f"MI ({unit})", justify="right")
     table.add_column("share of H", justify="right")
     table.add_column("Pearson |r|", justify="right")
-    for rank, (name, bits, r) in enumerate(rows[:top], start=1):
-        table.add_row(str(rank), name, f"{bits:.3f}", f"{bits / h_diag:.0%}", f"{r:.2f}")
+    for rank, (name, value, r) in enumerate(rows[:top], start=1):
+        table.add_row(str(rank), name, f"{value:.3f}", f"{value / h_diag:.0%}", f"{r:.2f}")
     console.print(table)
 
 
@@ -212,6 +220,7 @@ def analyze(
     kind: Annotated[
         Kind, typer.Option(help="Column kinds: auto-detected, or force all discrete / continuous.")
     ] = Kind.auto,
+    base: Base = "2",
     seed: Seed = 0,
     n_jobs: NJobs = None,
     sep: Sep = None,
@@ -224,13 +233,14 @@ def analyze(
     timings: Annotated[bool, typer.Option(help="Print wall and CPU seconds per stage (stderr).")] = False,
     quiet: Quiet = False,
 ) -> None:
-    """Rank the columns of a table by mutual information with a target column (bits).
+    """Rank the columns of a table by mutual information with a target column (bits by default).
 
     Missing values are an error (mutinfo never drops rows silently): clean the table first.
     With --permutations N each feature gets a permutation p-value (smallest possible
     1/(N+1)) and a Benjamini-Hochberg q-value over all features; --ci B adds a 95%
     subsample confidence interval (B half-size subsamples, Politis & Romano 1994).
-    Pearson r and Spearman rho are shown beside MI for contrast.
+    Pearson r and Spearman rho are shown beside MI for contrast. --base e gives nats
+    (the CSV/JSON column is then mi_nats and the JSON states "unit": "nats").
 
     Example: ``mutinfo analyze data.csv --target y --permutations 199 --ci 100 --report
     y.html --json y.json`` prints the ranking and writes an offline HTML report and the JSON.
@@ -238,6 +248,7 @@ def analyze(
     stage = Stages()
     check_method(method)
     check_jobs(n_jobs)
+    log_base = check_base(base, quiet)
     with stage("read"):
         frame = load_table(data, sep, quiet)
     known_columns(frame, [target], "--target", data)
@@ -264,7 +275,14 @@ def analyze(
     for decided, names in groups.items():
         note(f"{decided}: {', '.join(names)}", quiet)
 
-    options: dict[str, Any] = {"method": method, "k": k, "rng": seed, "discrete": flag, "n_jobs": n_jobs}
+    options: dict[str, Any] = {
+        "method": method,
+        "k": k,
+        "rng": seed,
+        "discrete": flag,
+        "n_jobs": n_jobs,
+        "base": log_base,
+    }
     records: list[dict[str, Any]] = []
     notes: dict[str, list[str]] = {}
     y = frame[target]
@@ -284,7 +302,7 @@ def analyze(
                     {
                         "feature": name,
                         "kind": kinds[name],
-                        "mi_bits": float(value),
+                        "mi": float(value),
                         "pearson_r": correlation(frame[name], y, ranks=False),
                         "spearman_rho": correlation(frame[name], y, ranks=True),
                         "n": int(value.n),
@@ -319,8 +337,8 @@ def analyze(
     except (ValueError, TypeError) as exc:
         raise fail(str(exc)) from exc
 
-    ranking = ranking_table(records, permutations, ci, fdr)
-    print_ranking(ranking, data, frame, target, k, seed, permutations, ci, fdr, top)
+    ranking = ranking_table(records, permutations, ci, fdr, log_base)
+    print_ranking(ranking, data, frame, target, k, seed, permutations, ci, fdr, top, log_base)
     for message, names in notes.items():
         shown = ", ".join(dict.fromkeys(names))
         note(f"warning ({shown}): {message}", quiet, "yellow")
@@ -331,6 +349,7 @@ def analyze(
         + (["--permutations", str(permutations), "--fdr", str(fdr)] if permutations else [])
         + (["--ci", str(ci)] if ci else [])
         + ["--method", method, "--k", str(k), "--kind", kind.value, "--seed", str(seed)]
+        + (["--base", base.strip()] if log_base != 2 else [])
         + (["--sep", sep] if sep is not None else [])
     )
     with stage("write"):
@@ -342,6 +361,9 @@ def analyze(
                 "version": mi.__version__,
                 "target": target,
                 "n_rows": len(frame),
+                "base": log_base,
+                "unit": unit_label(log_base),
+                "mi_column": mi_column(log_base),
                 "permutations": permutations,
                 "fdr": fdr if permutations else None,
                 "ci": {"level": 0.95, "method": "subsample", "n_resamples": ci} if ci else None,
@@ -373,6 +395,7 @@ def analyze(
                         ci=ci,
                         n_jobs=n_jobs,
                         progress=update,
+                        base=log_base,
                     )
             except (ValueError, TypeError) as exc:
                 raise fail(str(exc)) from exc
@@ -388,19 +411,23 @@ def matrix(
     columns: Annotated[str | None, typer.Option(help="Comma-separated columns; default: all.")] = None,
     method: Method = "auto",
     k: K = 3,
+    base: Base = "2",
     seed: Seed = 0,
     n_jobs: NJobs = None,
     sep: Sep = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the matrix as CSV.")] = None,
     quiet: Quiet = False,
 ) -> None:
-    """Pairwise mutual information (bits) between the columns of a table.
+    """Pairwise mutual information (bits; --base e: nats) between the columns of a table.
 
     Example: ``mutinfo matrix data.csv --columns a,b,c --out mi.csv`` writes the 3 x 3
-    matrix (the diagonal is empty); without --out a table is printed.
+    matrix (the diagonal is empty); without --out a table is printed. The CSV's first
+    column is named by the unit (``column (bits)``, ``column (nats)``, ...).
     """
     check_method(method)
     check_jobs(n_jobs)
+    log_base = check_base(base, quiet)
+    unit = unit_label(log_base)
     frame = load_table(data, sep, quiet)
     names = known_columns(frame, split_names(columns) or list(frame.columns), "--columns", data)
     if len(names) < 2:
@@ -411,17 +438,18 @@ def matrix(
             warnings.simplefilter("always", mi.MutinfoWarning)
             with bar(quiet, "pairwise MI", None) as update:
                 result = mi.pairwise(
-                    frame[names], method=method, k=k, rng=seed, n_jobs=n_jobs, progress=update
+                    frame[names], method=method, k=k, rng=seed, n_jobs=n_jobs, progress=update, base=log_base
                 )
     except (ValueError, TypeError) as exc:
         raise fail(str(exc)) from exc
     warned(caught, quiet)
-    shown = result.reset_index(names="column")
-    shown["column"] = shown["column"].astype(str)
+    label = f"column ({unit})"
+    shown = result.reset_index(names=label)
+    shown[label] = shown[label].astype(str)
     if out is not None:
         write_frame(shown, out, "--out", quiet)
     else:
-        print_frame(shown, f"Pairwise MI (bits) for {data.name} ({len(frame)} rows)")
+        print_frame(shown, f"Pairwise MI ({unit}) for {data.name} ({len(frame)} rows)")
 
 
 @app.command()
@@ -430,6 +458,7 @@ def select(
     target: Annotated[str, typer.Option("--target", "-t", help="Column to explain.")],
     k: Annotated[int, typer.Option("--k", min=1, help="How many features to select.")] = 10,
     criterion: Annotated[str, typer.Option(help="relevance, mrmr, jmi, cmim or jmim.")] = "mrmr",
+    base: Base = "2",
     seed: Seed = 0,
     n_jobs: NJobs = None,
     sep: Sep = None,
@@ -441,12 +470,14 @@ def select(
     """Select k feature columns greedily by a mutual-information criterion.
 
     Example: ``mutinfo select data.csv --target y --k 5 --criterion mrmr --out chosen.csv``
-    prints the five chosen columns in selection order with their scores (bits) and writes
-    those columns and the target to chosen.csv.
+    prints the five chosen columns in selection order with their scores (bits; with
+    --base e nats) and writes those columns and the target to chosen.csv.
     """
     from mutinfo._selection_criteria import CRITERIA
 
     check_jobs(n_jobs)
+    log_base = check_base(base, quiet)
+    slug = mi_column(log_base).removeprefix("mi_")
     frame = load_table(data, sep, quiet)
     known_columns(frame, [target], "--target", data)
     if criterion not in CRITERIA:
@@ -460,7 +491,7 @@ def select(
         raise fail(f"`select` needs numeric feature columns (encode categories first); got text in {text}.")
     try:
         selector = mi.MutualInfoSelector(
-            k, criterion=criterion, random_state=seed, n_jobs=n_jobs, progress=not quiet
+            k, criterion=criterion, random_state=seed, n_jobs=n_jobs, progress=not quiet, base=log_base
         )
         with warnings.catch_warnings(record=True) as caught, library_bars_on_stderr(quiet):
             warnings.simplefilter("always", mi.MutinfoWarning)
@@ -473,11 +504,11 @@ def select(
         {
             "step": np.arange(1, len(order) + 1),
             "feature": [str(features[i]) for i in order],
-            "score_bits": [float(selector.scores_[i]) for i in order],
-            "relevance_bits": [float(selector.relevance_[i]) for i in order],
+            f"score_{slug}": [float(selector.scores_[i]) for i in order],
+            f"relevance_{slug}": [float(selector.relevance_[i]) for i in order],
         }
     )
-    print_frame(chosen, f"{criterion} selection of {k} features for {target}")
+    print_frame(chosen, f"{criterion} selection of {k} features for {target} ({unit_label(log_base)})")
     if out is not None:
         write_frame(frame[[features[i] for i in order] + [target]], out, "--out", quiet)
 
@@ -495,6 +526,7 @@ def network(
     data: Annotated[Path, typer.Argument(help="Table: .csv .tsv .parquet .feather .arrow .xlsx.")],
     method: Annotated[NetworkMethod, typer.Option(help="Inference rule.")] = NetworkMethod.aracne,
     columns: Annotated[str | None, typer.Option(help="Comma-separated columns; default: all.")] = None,
+    base: Base = "2",
     seed: Seed = 0,
     n_jobs: NJobs = None,
     sep: Sep = None,
@@ -504,12 +536,13 @@ def network(
     """Infer a dependence network between columns and print its edge list.
 
     Example: ``mutinfo network genes.csv --method aracne --out edges.csv`` keeps the
-    edges ARACNE does not explain by a stronger indirect path (weights in bits for
-    aracne; scores for clr and mrnet).
+    edges ARACNE does not explain by a stronger indirect path (weights are MI in bits,
+    or the --base unit, for aracne and mrnet; unitless z-scores for clr).
     """
     import mutinfo.network as net
 
     check_jobs(n_jobs)
+    log_base = check_base(base, quiet)
     frame = load_table(data, sep, quiet)
     names = known_columns(frame, split_names(columns) or list(frame.columns), "--columns", data)
     if len(names) < 2:
@@ -519,14 +552,17 @@ def network(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", mi.MutinfoWarning)
             with bar(quiet, "pairwise MI", None) as update:
-                result = getattr(net, method.value)(frame[names], rng=seed, n_jobs=n_jobs, progress=update)
+                result = getattr(net, method.value)(
+                    frame[names], rng=seed, n_jobs=n_jobs, progress=update, base=log_base
+                )
     except (ValueError, TypeError) as exc:
         raise fail(str(exc)) from exc
     warned(caught, quiet)
     edges = result.edges.copy()
     edges["source"] = edges["source"].astype(str)
     edges["target"] = edges["target"].astype(str)
-    print_frame(edges, f"{method.value} network of {data.name}: {len(edges)} edges")
+    weights = "z-scores, no unit" if method is NetworkMethod.clr else unit_label(log_base)
+    print_frame(edges, f"{method.value} network of {data.name}: {len(edges)} edges (weights: {weights})")
     if out is not None:
         write_frame(edges, out, "--out", quiet)
 
@@ -539,18 +575,20 @@ def te(
     lag: Annotated[int, typer.Option(min=1, help="Source lag in samples.")] = 1,
     history: Annotated[int, typer.Option(min=1, help="Target history length.")] = 1,
     surrogates: Annotated[int, typer.Option(min=1, help="Surrogate series for the p-value.")] = 199,
+    base: Base = "2",
     seed: Seed = 0,
     n_jobs: NJobs = None,
     sep: Sep = None,
     quiet: Quiet = False,
 ) -> None:
-    """Transfer entropy from one column to another (bits), with a surrogate p-value.
+    """Transfer entropy from one column to another (bits; --base e: nats), with a surrogate p-value.
 
     Example: ``mutinfo te series.csv --source x --target y --lag 2 --surrogates 99``
     estimates TE(x -> y) with x lagged by 2 samples and tests it against 99
     circular-shift surrogates of x (smallest possible p: 1/100).
     """
     check_jobs(n_jobs)
+    log_base = check_base(base, quiet)
     frame = load_table(data, sep, quiet)
     known_columns(frame, [source, target], "--source/--target", data)
     if source == target:
@@ -569,12 +607,13 @@ def te(
                     n_surrogates=surrogates,
                     rng=seed,
                     n_jobs=n_jobs,
+                    base=log_base,
                 )
     except (ValueError, TypeError) as exc:
         raise fail(str(exc)) from exc
     warned(caught, quiet)
     console.print(
-        f"TE({source} -> {target}) = {float(result.statistic):.4f} bits, "
+        f"TE({source} -> {target}) = {float(result.statistic):.4f} {unit_label(log_base)}, "
         f"p = {result.pvalue:.3g} ({result.n_surrogates} {result.surrogate} surrogates; "
         f"lag {result.lag}, history {result.history}, n = {result.n}, {result.method})",
         highlight=False,

@@ -2,9 +2,10 @@
 
 :func:`write_report` turns a ranking (as built by ``mutinfo analyze``) and its table into
 one HTML file: the data summary and the column-kind decisions, the MI ranking with
-confidence intervals, p- and q-values where computed, MI (bits) beside |Pearson r| per
-feature, the pairwise MI matrix in a hierarchical-clustering order, scatter plots of the
-most dependent pairs, the method in plain words, and the command and version that made it.
+confidence intervals, p- and q-values where computed, MI (in bits, or the unit of the
+logarithm base the analysis used) beside |Pearson r| per feature, the pairwise MI matrix
+in a hierarchical-clustering order, scatter plots of the most dependent pairs, the method
+in plain words, and the command and version that made it.
 plotly.js is inlined from the installed ``plotly`` package, so the file needs no network.
 Every number in the ranking is taken from the ranking table itself, so the report shows
 exactly what ``mutinfo analyze --json`` writes.
@@ -35,7 +36,7 @@ import mutinfo as mi
 from mutinfo._cli_io import atomic_write
 from mutinfo._validation import to_variable
 
-__all__ = ["column_kinds", "pearson_abs", "render_report", "write_report"]
+__all__ = ["column_kinds", "mi_column", "pearson_abs", "render_report", "unit_label", "write_report"]
 
 #: At most this many columns (the target and the best-ranked features) enter the matrix.
 MAX_MATRIX_COLUMNS = 25
@@ -127,12 +128,48 @@ def _clean(values: Any) -> list[float | None]:
     return [None if not np.isfinite(v) else round(float(v), 6) for v in np.asarray(values, dtype=float)]
 
 
+def unit_label(base: float) -> str:
+    """Name of the information unit of logarithm base ``base``, as the CLI and report print it.
+
+    Parameters
+    ----------
+    base : float
+        Logarithm base, > 0 and != 1 (not checked here).
+
+    Returns
+    -------
+    str
+        "bits" (base 2), "nats" (base e), "hartleys" (base 10, also called bans) or
+        "log-base-B units" (any other base B, written with ``:g``).
+    """
+    if base == 2:
+        return "bits"
+    if base == math.e:
+        return "nats"
+    if base == 10:
+        return "hartleys"
+    return f"log-base-{base:g} units"
+
+
+def mi_column(base: float) -> str:
+    """Name of the MI column of a ranking in base ``base``: ``mi_bits``, ``mi_nats``,
+    ``mi_hartleys`` or ``mi_log<B>`` (e.g. ``mi_log3``)."""
+    label = unit_label(base)
+    return f"mi_{label}" if not label.startswith("log-base-") else f"mi_log{base:g}"
+
+
 def _points(values: pd.Series) -> list[Any]:
     return [v if isinstance(v, str) else (None if pd.isna(v) else float(v)) for v in values.tolist()]
 
 
 def _pair_figure(
-    frame: pd.DataFrame, a: str, b: str, bits: float, take: np.ndarray, kinds: dict[str, str]
+    frame: pd.DataFrame,
+    a: str,
+    b: str,
+    value: float,
+    take: np.ndarray,
+    kinds: dict[str, str],
+    unit: str = "bits",
 ) -> tuple[list[dict], dict]:
     """Traces and layout for one dependent pair: b against a.
 
@@ -140,7 +177,7 @@ def _pair_figure(
     pile every row onto a few grid points); otherwise a scatter of the sampled rows.
     """
     layout: dict[str, Any] = {
-        "title": {"text": f"I({a}; {b}) = {bits:.3f} bits", "font": {"size": 14}},
+        "title": {"text": f"I({a}; {b}) = {value:.3f} {unit}", "font": {"size": 14}},
         "xaxis": {"title": {"text": a}, "automargin": True},
         "yaxis": {"title": {"text": b}, "automargin": True},
         "height": 360,
@@ -185,6 +222,14 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}.chart{width:100%;min-he
 """
 
 
+#: How each named unit relates to the others, for the method text.
+_UNIT_NOTE = {
+    "bits": " (logarithms to base 2; 1 bit = ln 2 = 0.693 nats)",
+    "nats": " (natural logarithms; 1 nat = 1/ln 2 = 1.443 bits)",
+    "hartleys": " (logarithms to base 10, also called bans; 1 hartley = log2 10 = 3.322 bits)",
+}
+
+
 def _summary(frame: pd.DataFrame, target: str, features: list[str], kinds: dict[str, str]) -> str:
     rows = "".join(
         f"<tr><td>{html.escape(str(c))}{' (target)' if c == target else ''}</td>"
@@ -200,21 +245,21 @@ def _summary(frame: pd.DataFrame, target: str, features: list[str], kinds: dict[
     )
 
 
-def _ranking_table(ranking: pd.DataFrame, pearson: dict[str, float]) -> str:
+def _ranking_table(ranking: pd.DataFrame, pearson: dict[str, float], base: float = 2) -> str:
     has_p = "pvalue" in ranking.columns
     has_ci = "ci_low" in ranking.columns
     has_rho = "spearman_rho" in ranking.columns
-    head = "<tr><th>rank</th><th>feature</th><th>MI (bits)</th>"
-    head += "<th>95% CI (bits)</th>" if has_ci else ""
+    unit, column = html.escape(unit_label(base)), mi_column(base)
+    head = f"<tr><th>rank</th><th>feature</th><th>MI ({unit})</th>"
+    head += f"<th>95% CI ({unit})</th>" if has_ci else ""
     head += "<th>p</th><th>q (BH)</th>" if has_p else ""
     head += "<th>|Pearson r|</th>" + ("<th>|Spearman &rho;|</th>" if has_rho else "")
     head += "<th>estimator</th><th>warnings</th></tr>"
     body = ""
-    for row in ranking.itertuples(index=False):
+    for row, value in zip(ranking.itertuples(index=False), ranking[column], strict=True):
         name = str(row.feature)
         body += (
-            f"<tr><td class='n'>{row.rank}</td><td>{html.escape(name)}</td>"
-            f"<td class='n mi'>{row.mi_bits:.3f}</td>"
+            f"<tr><td class='n'>{row.rank}</td><td>{html.escape(name)}</td><td class='n mi'>{value:.3f}</td>"
         )
         if has_ci:
             body += f"<td class='n ci'>[{row.ci_low:.3f}, {row.ci_high:.3f}]</td>"
@@ -243,6 +288,7 @@ def render_report(
     ci: int = 0,
     n_jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    base: float = 2,
 ) -> str:
     """The report as an HTML string (see :func:`write_report` for the arguments)."""
     import plotly.offline
@@ -255,24 +301,30 @@ def render_report(
         pearson = {str(f): abs(float(r)) for f, r in pairs}
     else:
         pearson = {f: pearson_abs(frame[f], frame[target]) for f in features}
+    unit, column = unit_label(base), mi_column(base)
+    if column not in ranking.columns:
+        raise ValueError(
+            f"`ranking` must have the MI column {column!r} for base={base:g}; "
+            f"got columns {list(ranking.columns)}."
+        )
     figures = _Figures()
 
     # bar chart: MI (left axis, with its confidence interval) beside |Pearson r| (right axis)
     mi_bar: dict[str, Any] = {
         "type": "bar",
-        "name": "MI (bits)",
+        "name": f"MI ({unit})",
         "x": features,
-        "y": _clean(ranking["mi_bits"]),
+        "y": _clean(ranking[column]),
         "offsetgroup": "mi",
     }
     if "ci_low" in ranking.columns:
         mi_bar["error_y"] = {
             "type": "data",
             "symmetric": False,
-            "array": _clean(ranking["ci_high"] - ranking["mi_bits"]),
-            "arrayminus": _clean(ranking["mi_bits"] - ranking["ci_low"]),
+            "array": _clean(ranking["ci_high"] - ranking[column]),
+            "arrayminus": _clean(ranking[column] - ranking["ci_low"]),
         }
-    ends = ranking[["ci_low", "ci_high"]] if "ci_low" in ranking.columns else ranking[["mi_bits"]]
+    ends = ranking[["ci_low", "ci_high"]] if "ci_low" in ranking.columns else ranking[[column]]
     finite = ends.to_numpy(dtype=float)[np.isfinite(ends.to_numpy(dtype=float))]
     high = 1.1 * max(float(finite.max()) if finite.size else 0.0, 1e-3)
     low = min(1.1 * float(finite.min()) if finite.size else 0.0, 0.0)
@@ -292,7 +344,7 @@ def render_report(
         {
             "barmode": "group",
             "title": {"text": f"What each feature tells about {target}"},
-            "yaxis": {"title": {"text": "MI (bits)"}, "range": [low, high], "zeroline": True},
+            "yaxis": {"title": {"text": f"MI ({unit})"}, "range": [low, high], "zeroline": True},
             # |r| in [0, 1] on its own axis, scaled so that both zeros are on one line
             "yaxis2": {
                 "title": {"text": "|Pearson r|"},
@@ -317,6 +369,7 @@ def render_report(
         k=k,
         rng=seed,
         n_jobs=n_jobs,
+        base=base,
         progress=progress if progress is not None else False,
     )
     matrix.index = matrix.columns = [str(c) for c in columns]
@@ -331,12 +384,12 @@ def render_report(
                 "y": order,
                 "z": [_clean(r) for r in ordered.to_numpy()],
                 "colorscale": "Viridis",
-                "colorbar": {"title": {"text": "bits"}},
-                "hovertemplate": "%{y} and %{x}: %{z:.3f} bits<extra></extra>",
+                "colorbar": {"title": {"text": unit}},
+                "hovertemplate": f"%{{y}} and %{{x}}: %{{z:.3f}} {html.escape(unit)}<extra></extra>",
             }
         ],
         {
-            "title": {"text": "Pairwise MI (bits), clustered"},
+            "title": {"text": f"Pairwise MI ({unit}), clustered"},
             "height": 600,
             "yaxis": {"autorange": "reversed", "automargin": True},
             "xaxis": {"automargin": True},
@@ -356,14 +409,15 @@ def render_report(
     take = np.sort(rng.choice(len(frame), size=min(len(frame), MAX_POINTS), replace=False))
     shown = f"{len(take)} of {len(frame)} rows" if len(take) < len(frame) else f"{len(frame)} rows"
     scatters = [
-        figures.add(f"pair{index}", *_pair_figure(frame, a, b, bits, take, kinds))
-        for index, (bits, a, b) in enumerate(pairs[:TOP_PAIRS])
+        figures.add(f"pair{index}", *_pair_figure(frame, a, b, value, take, kinds, unit))
+        for index, (value, a, b) in enumerate(pairs[:TOP_PAIRS])
     ]
 
     used = ", ".join(sorted(set(map(str, ranking["method"]))))
     method_html = (
         f"<p>Estimator: <code>{html.escape(used)}</code> (requested <code>{html.escape(method)}</code>, "
-        f"k = {k}, seed = {seed}). Mutual information is in bits: 0 means the feature tells nothing "
+        f"k = {k}, seed = {seed}). Mutual information is in <span id='unit'>{html.escape(unit)}</span>"
+        f"{_UNIT_NOTE.get(unit, f' (logarithms to base {base:g})')}: 0 means the feature tells nothing "
         "about the target; it is not bounded by 1 and, unlike Pearson r, it also sees non-linear "
         "and non-monotonic dependence.</p><ul>"
         "<li>Estimates from a sample are noisy and, for the kNN (Kraskov et al. 2004, "
@@ -397,7 +451,7 @@ def render_report(
         f"<script>{plotly.offline.get_plotlyjs()}</script></head><body>"
         f"<h1>What the columns tell about <code>{html.escape(target)}</code></h1>"
         f"<h2>Data and decisions</h2>{_summary(frame, target, features, kinds)}"
-        f"<h2>Ranking</h2>{_ranking_table(ranking, pearson)}"
+        f"<h2>Ranking</h2>{_ranking_table(ranking, pearson, base)}"
         f"<h2>MI versus |Pearson r|</h2>{bars}"
         f"<h2>Pairwise MI</h2><p class='note'>Target and up to {MAX_MATRIX_COLUMNS - 1} best-ranked "
         f"features, ordered by average-linkage clustering.</p>{heat}"
@@ -425,13 +479,15 @@ def write_report(
     target : str
         Target column.
     ranking : pandas.DataFrame
-        Columns ``rank, feature, mi_bits, method, warnings`` and optionally
-        ``ci_low, ci_high`` (bits), ``pvalue, qvalue, significant``, ``pearson_r,
-        spearman_rho`` (as built by ``mutinfo analyze``).
+        Columns ``rank, feature, <MI>, method, warnings`` and optionally
+        ``ci_low, ci_high`` (same unit), ``pvalue, qvalue, significant``, ``pearson_r,
+        spearman_rho`` (as built by ``mutinfo analyze``). ``<MI>`` is ``mi_column(base)``:
+        ``mi_bits`` for the default base 2, ``mi_nats`` for base e, ...
     **kwargs
         ``command`` (str, required), ``kinds``, ``discrete``, ``method``, ``k``, ``seed``,
         ``permutations``, ``ci`` (subsamples behind the intervals), ``n_jobs``,
-        ``progress`` (a ``(done, total)`` callback for the pairwise matrix): see
+        ``progress`` (a ``(done, total)`` callback for the pairwise matrix), ``base``
+        (logarithm base of the ranking and of the matrix; default 2, bits): see
         :func:`render_report`.
 
     Returns
