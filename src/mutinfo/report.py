@@ -34,6 +34,7 @@ import pandas as pd
 
 import mutinfo as mi
 from mutinfo._cli_io import atomic_write
+from mutinfo._information import unit_name
 from mutinfo._validation import to_variable
 
 __all__ = ["column_kinds", "mi_column", "pearson_abs", "render_report", "unit_label", "write_report"]
@@ -129,7 +130,9 @@ def _clean(values: Any) -> list[float | None]:
 
 
 def unit_label(base: float) -> str:
-    """Name of the information unit of logarithm base ``base``, as the CLI and report print it.
+    """Name of the information unit of logarithm base ``base``, as the CLI and report print it:
+    the library's own name (:func:`mutinfo._information.unit_name`), so that the printed unit
+    and ``Information.unit`` always agree.
 
     Parameters
     ----------
@@ -140,22 +143,16 @@ def unit_label(base: float) -> str:
     -------
     str
         "bits" (base 2), "nats" (base e), "hartleys" (base 10, also called bans) or
-        "log-base-B units" (any other base B, written with ``:g``).
+        "logB units" (any other base B, written with ``:g``, e.g. "log3 units").
     """
-    if base == 2:
-        return "bits"
-    if base == math.e:
-        return "nats"
-    if base == 10:
-        return "hartleys"
-    return f"log-base-{base:g} units"
+    return unit_name(base)
 
 
 def mi_column(base: float) -> str:
     """Name of the MI column of a ranking in base ``base``: ``mi_bits``, ``mi_nats``,
     ``mi_hartleys`` or ``mi_log<B>`` (e.g. ``mi_log3``)."""
     label = unit_label(base)
-    return f"mi_{label}" if not label.startswith("log-base-") else f"mi_log{base:g}"
+    return f"mi_{label}" if label in ("bits", "nats", "hartleys") else f"mi_log{base:g}"
 
 
 def _points(values: pd.Series) -> list[Any]:
