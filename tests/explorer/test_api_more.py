@@ -437,3 +437,31 @@ def test_transfer_entropy_matches_granger(client):
     assert forward["te_gaussian"]["value"] == pytest.approx(truth, abs=0.05)
     assert abs(backward["te_gaussian"]["value"]) < 0.02
     assert forward["te_knn"]["value"] > backward["te_knn"]["value"]
+
+
+def test_recorded_warnings_blocks_in_threads_keep_their_own_records():
+    """``catch_warnings`` is process-global: unlocked blocks in two threads restore each
+    other's state out of order. Through the explorer's lock each block gets its own warnings
+    and the process's warning state is unchanged afterwards."""
+    import threading
+    import time
+    import warnings
+
+    from mutinfo.explorer.common import recorded_warnings
+
+    before = (list(warnings.filters), warnings.showwarning)
+    seen: dict[int, list[str]] = {}
+
+    def worker(i: int) -> None:
+        with recorded_warnings() as records:
+            warnings.warn(f"thread {i}", mi.SmallSampleWarning, stacklevel=1)
+            time.sleep(0.01 * (i % 3))
+        seen[i] = [str(r.message) for r in records]
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {i: [f"thread {i}"] for i in range(8)}
+    assert (list(warnings.filters), warnings.showwarning) == before

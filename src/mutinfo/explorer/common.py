@@ -26,10 +26,12 @@ __all__ = [
     "N_RESAMPLES",
     "UNIT_BASE",
     "clean",
+    "ignored_warnings",
     "library_warnings",
     "mi_test_snippet",
     "mi_with_test",
     "readout",
+    "recorded_warnings",
     "snippet",
 ]
 
@@ -60,6 +62,30 @@ def clean(obj: Any) -> Any:
 
 
 _WARN_LOCK = threading.RLock()
+
+
+@contextmanager
+def recorded_warnings() -> Iterator[list[warnings.WarningMessage]]:
+    """``warnings.catch_warnings(record=True)`` with every warning recorded, under the lock
+    that :func:`library_warnings` holds.
+
+    ``catch_warnings`` saves and restores the process-global warning state, so two threads
+    inside it at once restore each other's state in the wrong order (one thread's record
+    list can end up installed for the whole process). Every block that changes the warning
+    state in the explorer goes through this lock.
+    """
+    with _WARN_LOCK, warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        yield records
+
+
+@contextmanager
+def ignored_warnings(*categories: type[Warning]) -> Iterator[None]:
+    """Ignore ``categories`` inside the block, under the lock of :func:`recorded_warnings`."""
+    with _WARN_LOCK, warnings.catch_warnings():
+        for category in categories:
+            warnings.simplefilter("ignore", category)
+        yield
 
 
 @contextmanager

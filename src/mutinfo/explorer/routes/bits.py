@@ -11,7 +11,6 @@ taken from the ``checkpoints`` list this endpoint returns.
 from __future__ import annotations
 
 import math
-import warnings
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +19,16 @@ from fastapi import APIRouter, Query
 from scipy import stats
 
 import mutinfo as mi
-from mutinfo.explorer.common import CI_LEVEL, N_CI, UNIT_BASE, clean, mi_with_test, readout, snippet
+from mutinfo.explorer.common import (
+    CI_LEVEL,
+    N_CI,
+    UNIT_BASE,
+    clean,
+    ignored_warnings,
+    mi_with_test,
+    readout,
+    snippet,
+)
 from mutinfo.explorer.generators_more import MAX_BITS, binary_entropy, bit_streams
 
 router = APIRouter(prefix="/api/bits", tags=["bits"])
@@ -41,10 +49,9 @@ def _stream(flip: float, n: int, seed: int, every: int, n_resamples: int, test: 
     spacing = _checkpoint_spacing(n, every)
     checkpoints = []
     for m in range(spacing, n + 1, spacing):
-        with warnings.catch_warnings():
-            # the first checkpoints have a handful of bits: the page states the small-sample
-            # bias next to the estimate, so the UndersampledWarning is not repeated per point
-            warnings.simplefilter("ignore", mi.UndersampledWarning)
+        # the first checkpoints have a handful of bits: the page states the small-sample
+        # bias next to the estimate, so the UndersampledWarning is not repeated per point
+        with ignored_warnings(mi.UndersampledWarning):
             info = mi.mutual_info(x[:m], y[:m], method=STREAM_METHOD, discrete=True, base=UNIT_BASE)
         # Likelihood-ratio (G) test: 2 m I (in nats) is approximately chi-square with
         # (2 - 1)(2 - 1) = 1 degree of freedom under independence.

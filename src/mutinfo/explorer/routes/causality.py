@@ -21,7 +21,6 @@ p-values and the effective TE from ``mi.transfer_entropy_test``; Granger's F tes
 from __future__ import annotations
 
 import math
-import warnings
 from functools import lru_cache
 from typing import Any
 
@@ -29,7 +28,7 @@ import numpy as np
 from fastapi import APIRouter, Query
 
 import mutinfo as mi
-from mutinfo.explorer.common import ALPHA, clean, library_warnings, readout, snippet
+from mutinfo.explorer.common import ALPHA, clean, ignored_warnings, library_warnings, readout, snippet
 
 __all__ = ["PRESETS", "coupled_pair", "granger_test", "router", "view_body"]
 
@@ -137,8 +136,7 @@ def granger_test(source: np.ndarray, target: np.ndarray) -> dict[str, Any]:
     from statsmodels.tsa.stattools import grangercausalitytests
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
+        with ignored_warnings(FutureWarning):
             result = grangercausalitytests(np.column_stack([target, source]), maxlag=[1])
     except InfeasibleTestError:
         return _granger_undefined(len(target))

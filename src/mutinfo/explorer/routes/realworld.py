@@ -29,7 +29,7 @@ from scipy import stats
 
 import mutinfo as mi
 from mutinfo import datasets
-from mutinfo.explorer.common import UNIT_BASE, clean, mi_with_test, readout, snippet
+from mutinfo.explorer.common import UNIT_BASE, clean, mi_with_test, readout, recorded_warnings, snippet
 
 router = APIRouter(prefix="/api/realworld", tags=["realworld"])
 
@@ -80,8 +80,7 @@ def _weather(n: int, month: int, seed: int, n_resamples: int, full: bool) -> dic
     temp = table["temperature_c"].to_numpy(dtype=float)[rows]
     humid = table["relative_humidity_pct"].to_numpy(dtype=float)[rows]
     lottery = datasets.make_lottery(len(rows), rng=seed)["number"].to_numpy()
-    with warnings.catch_warnings(record=True) as records:
-        warnings.simplefilter("always")
+    with recorded_warnings() as records:
         test = {"full": full, "n_resamples": n_resamples, "seed": seed}
         th = _estimate_or_test(temp, humid, discrete=False, **test)
         tl = _estimate_or_test(temp, lottery, discrete=(False, True), **test)
@@ -150,8 +149,7 @@ def _medical(k: int, n_resamples: int, seed: int, full: bool) -> dict[str, Any]:
     malignant = (diagnosis == "malignant").astype(float)
     features = [c for c in table.columns if c != "diagnosis"]
     rows = []
-    with warnings.catch_warnings(record=True) as records:
-        warnings.simplefilter("always")
+    with recorded_warnings() as records:
         for name in features:
             x = table[name].to_numpy(dtype=float)
             rec = _estimate_or_test(
@@ -236,8 +234,7 @@ def _gene_scores(
     known = {frozenset((s, t)) for s, t in zip(edges["source"], edges["target"]) if s != t}
     matrix = np.zeros((len(genes), len(genes)))
     pairs = []
-    with warnings.catch_warnings(record=True) as records:
-        warnings.simplefilter("always")
+    with recorded_warnings() as records:
         for i, j in combinations(range(len(genes)), 2):
             a = table[genes[i]].to_numpy(dtype=float)
             b = table[genes[j]].to_numpy(dtype=float)

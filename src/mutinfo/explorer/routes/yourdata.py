@@ -22,7 +22,6 @@ import csv
 import io
 import secrets
 import threading
-import warnings
 from collections import OrderedDict
 from itertools import combinations
 from typing import Any, Literal
@@ -35,7 +34,7 @@ from starlette.concurrency import run_in_threadpool
 
 import mutinfo as mi
 from mutinfo.explorer import limits as _server_limits
-from mutinfo.explorer.common import UNIT_BASE, clean, mi_with_test, readout, snippet
+from mutinfo.explorer.common import UNIT_BASE, clean, mi_with_test, readout, recorded_warnings, snippet
 from mutinfo.explorer.routes.realworld import fdr_qvalues
 
 router = APIRouter(prefix="/api/yourdata", tags=["yourdata"])
@@ -366,8 +365,7 @@ def _analyze(token: str, target: str, n_resamples: int, seed: int, full: bool = 
             "`mutinfo analyze`.",
         )
     rows, notes = [], []
-    with warnings.catch_warnings(record=True) as records:
-        warnings.simplefilter("always")
+    with recorded_warnings() as records:
         for name in table.columns:
             if name == target:
                 continue
