@@ -71,7 +71,7 @@ from mutinfo.estimators._sorted1d import (
     value_index,
 )
 from mutinfo.estimators.knn1d import _column_sum, _constant, grid_shape
-from mutinfo.estimators.mixed import has_repeated_rows, standardize, warn_small
+from mutinfo.estimators.mixed import has_repeated_rows, standardize, strata, warn_small
 from mutinfo.measures import conditional_mutual_info, mutual_info
 
 __all__ = ["pairwise"]
@@ -395,19 +395,11 @@ def _split_given(
 def _strata(values: list[np.ndarray], codes: np.ndarray, k: int) -> tuple[list[FastColumns], int]:
     """Fast columns restricted to each stratum of ``codes`` (>= 2 samples), and the number
     of samples in strata of at most ``k`` samples (mutinfo.estimators.mixed.stratified_cmi)."""
-    sizes = np.bincount(codes)
-    order = np.argsort(codes, kind="stable")
-    starts = np.concatenate([[0], np.cumsum(sizes)])
-    out: list[FastColumns] = []
-    small = 0
-    for s in np.flatnonzero(sizes):
-        n_s = int(sizes[s])
-        if n_s <= k:
-            small += n_s
-        if n_s == 1:
-            continue
-        members = order[starts[s] : starts[s + 1]]
-        out.append(FastColumns.build([v[members] for v in values], n_s, min(k, n_s - 1)))
+    groups, small = strata(codes, k)
+    out = [
+        FastColumns.build([v[members] for v in values], members.shape[0], min(k, members.shape[0] - 1))
+        for members in groups
+    ]
     return out, small
 
 

@@ -68,6 +68,7 @@ __all__ = [
     "ross",
     "ross_mi",
     "standardize",
+    "strata",
     "stratified_cmi",
     "warn_small",
     "warn_ties",
@@ -577,6 +578,39 @@ def ross(labels: np.ndarray, y: np.ndarray, k: int, *, n_jobs: int | None = None
     return value
 
 
+def strata(codes: np.ndarray, k: int) -> tuple[list[np.ndarray], int]:
+    """The strata of a discrete ``z`` that hold at least 2 samples, and the number of samples in
+    strata of at most ``k`` samples.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray of int, shape (n,)
+        Non-negative stratum codes.
+    k : int
+        Neighbour count of the estimator run inside each stratum.
+
+    Returns
+    -------
+    members : list of numpy.ndarray of int
+        Row indices of each stratum with n_s >= 2, in increasing code order (rows in their
+        original order within a stratum).
+    small : int
+        Samples in strata of n_s <= k (one-sample strata included), for the SmallSampleWarning.
+    """
+    sizes = np.bincount(codes)
+    order = np.argsort(codes, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    members: list[np.ndarray] = []
+    small = 0
+    for s in np.flatnonzero(sizes):
+        n_s = int(sizes[s])
+        if n_s <= k:
+            small += n_s
+        if n_s > 1:
+            members.append(order[starts[s] : starts[s + 1]])
+    return members, small
+
+
 def stratified_cmi(
     x: tuple[np.ndarray, bool],
     y: tuple[np.ndarray, bool],
@@ -596,18 +630,10 @@ def stratified_cmi(
     """
     codes = np.asarray(z_codes, dtype=np.int64).reshape(-1)
     n = codes.shape[0]
-    sizes = np.bincount(codes)
-    order = np.argsort(codes, kind="stable")
-    starts = np.concatenate([[0], np.cumsum(sizes)])
+    groups, small = strata(codes, k)
     total = 0.0
-    small = 0
-    for s in np.flatnonzero(sizes):
-        n_s = int(sizes[s])
-        if n_s <= k:
-            small += n_s
-        if n_s == 1:
-            continue
-        members = order[starts[s] : starts[s + 1]]
+    for members in groups:
+        n_s = members.shape[0]
         value = inner(x[0][members], y[0][members], min(k, n_s - 1))
         total += n_s / n * value
     if warn and small:
