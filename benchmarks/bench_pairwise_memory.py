@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 import mutinfo as mi
+from benchmarks.bench_pairwise import data as _data
 from benchmarks.common import row
 
 __all__ = ["run"]
@@ -47,14 +48,6 @@ SECONDS = 20.0
 
 class _Stop(Exception):
     """Raised by the progress callback to end a job early."""
-
-
-def _data(n: int, p: int, seed: int = 0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, p))
-    for j in range(1, p):
-        X[:, j] += 0.6 * X[:, j - 1]
-    return X
 
 
 def _warm_worker() -> None:
