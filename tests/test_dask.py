@@ -14,17 +14,12 @@ import mutinfo as mi
 distributed = pytest.importorskip("distributed")
 
 
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
-    )
-    c = distributed.Client(cluster)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
+pytestmark = pytest.mark.xdist_group("dask")
+
+
+@pytest.fixture
+def client(dask_client):
+    return dask_client
 
 
 def _data(n: int, p: int, seed: int) -> np.ndarray:

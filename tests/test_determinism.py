@@ -18,6 +18,8 @@ import pytest
 
 import mutinfo as mi
 
+pytestmark = pytest.mark.xdist_group("dask")  # shares the session's LocalCluster (conftest)
+
 #: The computation run here and, verbatim, in a second process. Each entry is a float or an
 #: array, returned as a list of float.hex strings.
 COMPUTATION = r"""
@@ -103,22 +105,9 @@ def test_same_seed_same_result_different_seed_different_result():
 distributed = pytest.importorskip("distributed")
 
 
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",  # the scheduler's plain HTTP routes: loopback, free port
-        scheduler_kwargs={"dashboard": False},  # no Bokeh dashboard
-    )
-    c = distributed.Client(cluster)
-    try:
-        yield c
-    finally:
-        c.close()
-        cluster.close()
+@pytest.fixture
+def client(dask_client):
+    return dask_client
 
 
 def test_dask_engine_is_bit_identical_to_local(client):
