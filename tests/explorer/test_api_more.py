@@ -410,7 +410,16 @@ def test_applications_index_is_honest_about_availability(client):
     assert "Gini" in text["trees"] and "not adjusted for chance" in text["nmi"]
     assert "log(batch size)" in text["infonce"] and "not causation" in text["transfer"]
     sections = {e["id"]: e.get("section") for e in body["entries"]}
-    assert sections["infonce"] == "representation" and sections["bottleneck"] == "compression"
+    assert sections == {
+        "selection": "selection",
+        "nmi": "clustering",
+        "trees": "trees",
+        "infonce": "representation",
+        "bottleneck": "compression",
+        "transfer": "causality",
+    }
+    manifest_ids = {s["id"] for s in client.get("/api/meta").json()["sections"]}
+    assert set(sections.values()) <= manifest_ids
 
 
 def test_nmi_positive_on_random_labels(client):

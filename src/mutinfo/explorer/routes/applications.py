@@ -42,6 +42,7 @@ ENTRIES: list[dict[str, Any]] = [
             "second, none guarantees the best subset."
         ),
         "functions": ["MutualInfoSelector", "mutual_info", "conditional_mutual_info"],
+        "section": "selection",
         "reference": "Peng, Long and Ding 2005, doi:10.1109/TPAMI.2005.159",
     },
     {
@@ -54,6 +55,7 @@ ENTRIES: list[dict[str, Any]] = [
             "labelings; prefer it when the number of clusters varies."
         ),
         "functions": ["normalized_mutual_info", "adjusted_mutual_info"],
+        "section": "clustering",
         "reference": "Vinh, Epps and Bailey 2010, JMLR 11:2837",
     },
     {
