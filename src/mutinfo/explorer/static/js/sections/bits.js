@@ -16,6 +16,7 @@
       const extras = q(".mi-extras");
       const toggle = q("#bits-toggle");
       let stream = null;        // last /api/bits/stream body
+      let loads = 0;            // load() calls so far: a pause-point test answers only its own load
       let index = 0;            // checkpoint shown
       let timer = null;
       let paused = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -125,13 +126,16 @@
 
       async function testPausePoint() {
         const m = currentBits();
+        const forLoad = loads;
         const node = q('[data-testid="bits-paused"]');
         node.textContent = `Testing the first ${m} bits…`;
         let body;
         try {
           body = await MI.apiLatest(ID + "-pause", "/api/bits/stream", Object.assign(params(), { n: m }));
         } catch (err) { MI.showError(el, err); return; }
-        if (!body || !paused || currentBits() !== m) return;
+        // a newer stream (the controls moved meanwhile) makes this test stale: its load
+        // will test its own pause point and render
+        if (!body || !paused || currentBits() !== m || loads !== forLoad) return;
         MI.showReadout(node, body.estimate);
         node.textContent = `First ${m} bits: ${MI.readout(body.estimate)}. ` +
           (body.estimate.p_value < 0.05 ? "Distinguishable from 0 at the 5 % level." : "Not distinguishable from 0 at the 5 % level.");
@@ -157,6 +161,7 @@
       }
 
       async function load() {
+        loads += 1;
         MI.busy(el);
         const before = currentBits();
         let body;
